@@ -1,0 +1,113 @@
+"""Text -> area, forgiving small misspellings; an area's published figures, ready to quote."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.normalise import fold
+from bot.schema import Area, Figure, FigureFile, Source
+
+_POSTCODE = re.compile(r"\b([a-z]{1,2}[0-9][0-9a-z]?)(?: ?[0-9][a-z]{2})?\b")
+MAX_WORDS = 4  # the longest place name, in words
+FUZZY_CUTOFF = 86.0  # rapidfuzz ratio a misspelt place must reach ("miltn keynes", "aylesbery")
+FUZZY_MIN_LENGTH = 6  # shorter words are too easily another word
+
+
+@dataclass(frozen=True, slots=True)
+class AreaHit:
+    area: Area
+    place: str  # the place as the person wrote it, cleaned up: "Bletchley", "MK14"
+
+
+class AreaFinder:
+    """Find the first place a message names, by name, alias, town or postcode district."""
+
+    def __init__(self, areas: Collection[Area], known_words: Collection[str] = ()) -> None:
+        self._by_term: dict[str, Area] = {}
+        self._postcodes: dict[str, Area] = {}
+        for area in areas:
+            for term in (area.name, *area.aliases, *area.towns):
+                self._by_term.setdefault(fold(term), area)
+            for postcode in area.postcodes:
+                self._postcodes[postcode.lower()] = area
+        self._terms = [term for term in self._by_term if len(term) >= FUZZY_MIN_LENGTH]
+        # Words the intents use are real words, never misspelt places ("reading" aside, which is both).
+        self._known = frozenset(known_words) - set(self._by_term)
+
+    def find(self, folded: str) -> AreaHit | None:
+        """The earliest place named in already-folded text, or None."""
+        words = folded.split()
+        for start in range(len(words)):
+            for size in range(min(MAX_WORDS, len(words) - start), 0, -1):
+                phrase = " ".join(words[start : start + size])
+                if area := self._by_term.get(phrase):
+                    return AreaHit(area, phrase.title() if len(phrase) > 3 else phrase.upper())
+            if (m := _POSTCODE.fullmatch(words[start])) and (area := self._postcodes.get(m.group(1))):
+                return AreaHit(area, m.group(1).upper())
+        return self._fuzzy(words)
+
+    def _fuzzy(self, words: list[str]) -> AreaHit | None:
+        for start in range(len(words)):
+            for size in (2, 1, 3):
+                chunk = words[start : start + size]
+                if len(chunk) < size or all(w in self._known for w in chunk):
+                    continue
+                phrase = " ".join(chunk)
+                if len(phrase) < FUZZY_MIN_LENGTH:
+                    continue
+                best = process.extractOne(phrase, self._terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                if best:
+                    return AreaHit(self._by_term[best[0]], best[0].title())
+        return None
+
+
+def format_value(figure: Figure) -> str:
+    """15 -> '15', 520000 GBP -> '£520,000', 20 kg -> '20kg', 47 years -> '47 years'."""
+    number = f"{figure.value:,.0f}" if figure.value == int(figure.value) else f"{figure.value:,g}"
+    return {"GBP": f"£{number}", "kg": f"{number}kg", "years": f"{number} years"}.get(figure.unit, number)
+
+
+def format_figure(figure: Figure) -> str:
+    """One line a figure: label, qualifier and value, and the period it covers."""
+    value = f"{figure.qualifier} {format_value(figure)}".strip()
+    period = "period not stated" if figure.period == "not stated" else figure.period
+    return f"- {figure.label}: {value} ({period})"
+
+
+def format_source(source: Source) -> str:
+    when = source.published.strftime("%-d %B %Y") if source.published else source.date_note
+    return f"Source: {source.publisher}, {source.kind} ({when})."
+
+
+class Figures:
+    """Published figures by area, with the topics each answers."""
+
+    def __init__(self, figure_file: FigureFile) -> None:
+        self._sources = figure_file.sources
+        self._by_area: dict[str, list[Figure]] = {}
+        for figure in figure_file.figures:
+            self._by_area.setdefault(figure.area, []).append(figure)
+
+    @property
+    def area_ids(self) -> list[str]:
+        return list(self._by_area)
+
+    def has(self, area_id: str) -> bool:
+        return area_id in self._by_area
+
+    def topics_in(self, folded: str, area_id: str) -> list[Figure]:
+        """The figures of an area whose topics the text mentions."""
+        padded = f" {folded} "
+        return [f for f in self._by_area.get(area_id, []) if any(f" {fold(t)} " in padded for t in f.topics)]
+
+    def render(self, area_id: str, folded: str = "") -> tuple[str, str]:
+        """The area's figures, those asked about first, and the sources line(s)."""
+        figures = self._by_area.get(area_id, [])
+        asked = self.topics_in(folded, area_id)
+        ordered = asked + [f for f in figures if f not in asked]
+        sources = dict.fromkeys(f.source for f in ordered)
+        return "\n".join(map(format_figure, ordered)), "\n".join(format_source(self._sources[s]) for s in sources)

@@ -1,0 +1,256 @@
+"""Load intents.yaml and content/ into frozen models, and report every problem as file:line: what is wrong."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from bot.normalise import fold
+from bot.schema import Area, FigureFile, Intent, Link, ReplySpec, Safety, Spelling
+
+# Replies the engine asks for by name, whatever the intents say.
+ENGINE_REPLIES = frozenset(
+    {"emergency_line", "emergency_first", "clarify", "empty_message", "area_figures", "no_figures_here"}
+    | {"outside_force", "which_area"}
+)
+PLACEHOLDERS = frozenset({"emergency_line", "area", "figures", "sources", "areas_with_figures", "place"})
+FILES = {
+    "intents": "intents.yaml",
+    "replies": "content/replies.yaml",
+    "links": "content/links.yaml",
+    "areas": "content/areas.yaml",
+    "figures": "content/figures.yaml",
+    "safety": "content/safety.yaml",
+    "spelling": "content/spelling.yaml",
+}
+Lines = dict[tuple[Any, ...], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content cannot be used; `problems` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    root: Path
+    intents: tuple[Intent, ...]
+    replies: dict[str, ReplySpec]
+    links: dict[str, Link]
+    areas: tuple[Area, ...]
+    figures: FigureFile
+    safety: Safety
+    spelling: dict[str, str]
+
+
+class _Reader:
+    """Reads YAML keeping each node's line, so schema errors can point at the line that caused them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.lines: dict[str, Lines] = {}
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self.problems.append(Problem(file, line, message))
+
+    def read(self, file: str) -> Any:
+        path = self.root / file
+        self.lines[file] = {}
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.add(file, 0, "file is missing")
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self.add(file, 0, f"cannot read the file: {exc}")
+            return None
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            return None if node is None else self._build(loader, node, (), file)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            self.add(file, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem or exc.context}")
+            return None
+        except yaml.YAMLError as exc:
+            self.add(file, 0, f"not valid YAML: {exc}")
+            return None
+        finally:
+            loader.dispose()
+
+    def _build(self, loader: yaml.SafeLoader, node: yaml.Node, path: tuple[Any, ...], file: str) -> Any:
+        self.lines[file][path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = loader.construct_object(key_node)
+                if key in out:
+                    self.add(file, key_node.start_mark.line + 1, f"key {key!r} appears twice")
+                out[key] = self._build(loader, value_node, (*path, key), file)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self._build(loader, item, (*path, i), file) for i, item in enumerate(node.value)]
+        return loader.construct_object(node)
+
+    def line(self, file: str, path: Iterable[Any]) -> int:
+        """The line of the deepest node on `path` that exists."""
+        path = tuple(path)
+        lines = self.lines.get(file, {})
+        while path and path not in lines:
+            path = path[:-1]
+        return lines.get(path, 1)
+
+    def validate(self, file: str, kind: Any, data: Any, prefix: tuple[Any, ...] = ()) -> Any:
+        """Validate `data` against a schema; each error becomes a problem on the line it points to."""
+        try:
+            return TypeAdapter(kind).validate_python(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = (*prefix, *error["loc"])
+                where = ".".join(str(part) for part in loc) or "the file"
+                self.add(file, self.line(file, loc), f"{where}: {error['msg']}")
+            return None
+
+
+def load_content(root: Path) -> Content:
+    """Load and cross-check all content under `root`; raise ContentError listing every problem."""
+    reader = _Reader(root)
+    raw = {name: reader.read(file) for name, file in FILES.items()}
+    parsed = {
+        "intents": reader.validate(FILES["intents"], list[Intent], raw["intents"]),
+        "replies": reader.validate(FILES["replies"], dict[str, ReplySpec], raw["replies"]),
+        "links": reader.validate(FILES["links"], dict[str, Link], raw["links"]),
+        "areas": reader.validate(FILES["areas"], list[Area], raw["areas"]),
+        "figures": reader.validate(FILES["figures"], FigureFile, raw["figures"]),
+        "safety": reader.validate(FILES["safety"], Safety, raw["safety"]),
+        "spelling": reader.validate(FILES["spelling"], Spelling, raw["spelling"]),
+    }
+    if all(value is not None for value in parsed.values()):
+        _cross_check(reader, **parsed)
+    if reader.problems:
+        raise ContentError(sorted(reader.problems, key=lambda p: (p.file, p.line)))
+    return Content(
+        root=root,
+        intents=tuple(parsed["intents"]),
+        replies=parsed["replies"],
+        links=parsed["links"],
+        areas=tuple(parsed["areas"]),
+        figures=parsed["figures"],
+        safety=parsed["safety"],
+        spelling=parsed["spelling"].words,
+    )
+
+
+def _cross_check(
+    reader: _Reader,
+    *,
+    intents: list[Intent],
+    replies: dict[str, ReplySpec],
+    links: dict[str, Link],
+    areas: list[Area],
+    figures: FigureFile,
+    safety: Safety,
+    spelling: Spelling,
+) -> None:
+    """Rules that span files: references both ways, duplicates, placeholders."""
+    add, line = reader.add, reader.line
+    fi, fr, fa, ff, fs = FILES["intents"], FILES["replies"], FILES["areas"], FILES["figures"], FILES["safety"]
+
+    seen_ids: set[str] = set()
+    example_owner: dict[str, str] = {}
+    for i, intent in enumerate(intents):
+        if intent.id in seen_ids:
+            add(fi, line(fi, (i, "id")), f"intent id '{intent.id}' is used twice")
+        seen_ids.add(intent.id)
+        if intent.reply not in replies:
+            add(fi, line(fi, (i, "reply")), f"intent '{intent.id}' names reply '{intent.reply}', which is not in {fr}")
+        for j, example in enumerate(intent.examples):
+            key = fold(example)
+            owner = example_owner.setdefault(key, intent.id)
+            if owner != intent.id:
+                add(fi, line(fi, (i, "examples", j)), f"example {example!r} is under both '{owner}' and '{intent.id}'")
+    for field in ("danger_intent", "calm_intent"):
+        if getattr(safety, field) not in seen_ids:
+            add(fs, line(fs, (field,)), f"{field} '{getattr(safety, field)}' is not an intent in {fi}")
+
+    # A choice button sends its text back: it must be an example or a place the area finder knows.
+    understood = set(example_owner) | {fold(t) for area in areas for t in (area.name, *area.aliases, *area.towns)}
+    used = ENGINE_REPLIES | {intent.reply for intent in intents}
+    for reply_id, spec in replies.items():
+        if reply_id not in used:
+            add(fr, line(fr, (reply_id,)), f"reply '{reply_id}' is never used by an intent or the engine")
+        texts = [(("text",), spec.text)]
+        for k, button in enumerate(spec.buttons):
+            texts += [(("buttons", k, "text"), button.text), (("buttons", k, "url"), button.url or "")]
+            if button.url is None and fold(button.text) not in understood:
+                add(
+                    fr,
+                    line(fr, (reply_id, "buttons", k)),
+                    f"choice button {button.text!r} is no intent's example, so pressing it would not be understood",
+                )
+        for path, text in texts:
+            for problem in _placeholder_problems(text, links):
+                add(fr, line(fr, (reply_id, *path)), f"reply '{reply_id}': {problem}")
+    for reply_id in sorted(ENGINE_REPLIES - replies.keys()):
+        add(fr, 1, f"reply '{reply_id}' is missing; the engine needs it")
+
+    claimed: dict[str, str] = {}
+    area_ids: set[str] = set()
+    for i, area in enumerate(areas):
+        if area.id in area_ids:
+            add(fa, line(fa, (i, "id")), f"area id '{area.id}' is used twice")
+        area_ids.add(area.id)
+        for field in ("aliases", "towns", "postcodes"):
+            for j, name in enumerate(getattr(area, field)):
+                owner = claimed.setdefault(fold(name), area.id)
+                if owner != area.id or (field != "aliases" and fold(name) in map(fold, getattr(area, field)[:j])):
+                    add(fa, line(fa, (i, field, j)), f"'{name}' is claimed by area '{owner}' and again by '{area.id}'")
+
+    for k, figure in enumerate(figures.figures):
+        if figure.area not in area_ids:
+            add(
+                ff, line(ff, ("figures", k, "area")), f"figure '{figure.label}' names area '{figure.area}', not in {fa}"
+            )
+        if figure.source not in figures.sources:
+            add(
+                ff,
+                line(ff, ("figures", k, "source")),
+                f"figure '{figure.label}' has no source: '{figure.source}' is not under sources",
+            )
+
+
+def _placeholder_problems(text: str, links: dict[str, Link]) -> list[str]:
+    problems = []
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        return [f"broken braces ({exc}); write {{{{ and }}}} for a literal brace"]
+    for name in fields:
+        if name.startswith("links."):
+            if name.removeprefix("links.") not in links:
+                problems.append(f"placeholder {{{name}}} names a link that content/links.yaml does not define")
+        elif name not in PLACEHOLDERS:
+            problems.append(
+                f"placeholder {{{name}}} does not exist (known: {', '.join(sorted(PLACEHOLDERS))}, links.ID)"
+            )
+    return problems

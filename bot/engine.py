@@ -1,0 +1,147 @@
+"""Engine.handle(state, text) -> Reply: picks the route, fills the reply. No I/O after start-up, no Telegram."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from bot.areas import AreaFinder, AreaHit, Figures
+from bot.content import Content, load_content
+from bot.matcher import IntentIndex, Match
+from bot.model import Button, ChatState, Reply, Route
+from bot.normalise import Normaliser
+from bot.safety import SafetyRules
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 4000  # longer messages are read up to here (the safety rules read them whole)
+CONFIDENT = 34.0  # below this best score the engine asks what the person means
+MARGIN = 4.0  # two intents with different routes closer than this are too close to call
+EMERGENCY_MIN = 30.0  # a matched emergency at or above this leads with 999 unless the rules say it is calm
+PLACE_ONLY_WORDS = 3  # "bletchley", "what about mk": a place and little else asks for its figures
+
+
+class Engine:
+    """The conversation engine: one per process, shared by all conversations, read-only after start-up."""
+
+    def __init__(self, content: Content, *, context_ttl: float = 300.0) -> None:
+        started = time.perf_counter()
+        self.content = content
+        self.context_ttl = context_ttl
+        self.normalise = Normaliser(content.spelling)
+        self.safety = SafetyRules(content.safety, self.normalise)
+        self.index = IntentIndex(content.intents, self.normalise)
+        self.areas = AreaFinder(content.areas, self.index.vocabulary)
+        self.figures = Figures(content.figures)
+        self.intents = {intent.id: intent for intent in content.intents}
+        self.stats_intent = next((i.id for i in content.intents if i.route is Route.AREA_STATS), None)
+        by_id = {area.id: area for area in content.areas}
+        names = [by_id[a].name for a in self.figures.area_ids]
+        links = {key: link.url or link.number for key, link in content.links.items()}
+        self._values = {
+            "links": SimpleNamespace(**links),
+            "areas_with_figures": " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names),
+            "area": "",
+            "figures": "",
+            "sources": "",
+            "place": "",
+        }
+        self._values["emergency_line"] = content.replies["emergency_line"].text.format_map(self._values)
+        log.info(
+            "engine ready: %d intents, %d examples, %.0f ms",
+            len(self.intents),
+            sum(len(i.examples) for i in content.intents),
+            (time.perf_counter() - started) * 1000,
+        )
+
+    @classmethod
+    def from_root(cls, root: Path) -> Engine:
+        return cls(load_content(root))
+
+    def new_state(self) -> ChatState:
+        return ChatState(ttl=self.context_ttl)
+
+    # ------------------------------------------------------------------ the one entry point
+    def handle(self, state: ChatState, text: str) -> Reply:
+        """Answer one message in a conversation, updating the conversation's short-lived context."""
+        state.expire()
+        text = text or ""
+        assessment = self.safety.assess(text)
+        if assessment.danger:
+            return self._remember(
+                state, self._reply(self.content.safety.danger_intent, Route.CALL_999, "emergency_first")
+            )
+        normalised = self.normalise(text[:MAX_CHARS])
+        if not any(ch.isalnum() for ch in normalised):
+            return self._reply("empty", Route.CLARIFY, "empty_message")
+        match = self.index.match(normalised)
+        hit = self.areas.find(normalised)
+
+        if match and match.intent == self.content.safety.danger_intent:
+            if assessment.calm:
+                calm = self.intents[self.content.safety.calm_intent]
+                return self._remember(state, self._reply(calm.id, calm.route, calm.reply))
+            if match.score >= EMERGENCY_MIN:
+                return self._remember(state, self._reply(match.intent, Route.CALL_999, "emergency_first"))
+        if self._wants_figures(state, normalised, match, hit):
+            return self._remember(state, self._area_reply(hit, state, normalised))
+        if match is None or match.score < CONFIDENT or self._too_close(match):
+            return self._reply("unclear", Route.CLARIFY, "clarify")
+        intent = self.intents[match.intent]
+        return self._remember(
+            state, self._reply(intent.id, intent.route, intent.reply, area=hit.area.id if hit else None)
+        )
+
+    # ------------------------------------------------------------------ decisions
+    def _too_close(self, match: Match) -> bool:
+        if match.runner_up is None or match.score - match.runner_up_score >= MARGIN:
+            return False
+        return self.intents[match.intent].route is not self.intents[match.runner_up].route
+
+    def _wants_figures(self, state: ChatState, normalised: str, match: Match | None, hit: AreaHit | None) -> bool:
+        if self.stats_intent is None:
+            return False
+        if match and match.intent == self.stats_intent and match.score >= CONFIDENT:
+            return True
+        if hit and match and match.runner_up == self.stats_intent and match.score - match.runner_up_score < MARGIN * 2:
+            return True
+        few_words = len(normalised.split()) <= PLACE_ONLY_WORDS + len(hit.place.split()) if hit else False
+        if hit and few_words and (match is None or match.score < CONFIDENT * 1.5 or state.intent == self.stats_intent):
+            return True
+        # A follow-up in the same conversation: "and how much cash?" keeps the area of the last answer.
+        return bool(state.intent == self.stats_intent and state.area and self.figures.topics_in(normalised, state.area))
+
+    def _area_reply(self, hit: AreaHit | None, state: ChatState, normalised: str) -> Reply:
+        stats = self.stats_intent or "area_stats"
+        if hit is None and state.area is None:
+            return self._reply(stats, Route.CLARIFY, "which_area")
+        area = hit.area if hit else next(a for a in self.content.areas if a.id == state.area)
+        place = hit.place if hit else area.name
+        if not area.in_force:
+            return self._reply(stats, Route.INFO, "outside_force", area=area.id, place=place)
+        if not self.figures.has(area.id):
+            return self._reply(stats, Route.INFO, "no_figures_here", area=area.id, area_name=area.name)
+        figures, sources = self.figures.render(area.id, normalised)
+        return self._reply(
+            stats, Route.AREA_STATS, "area_figures", area=area.id, area_name=area.name, figures=figures, sources=sources
+        )
+
+    # ------------------------------------------------------------------ building replies
+    def _reply(
+        self, intent: str, route: Route, reply_id: str, *, area: str | None = None, area_name: str = "", **values: str
+    ) -> Reply:
+        spec = self.content.replies[reply_id]
+        filled = {**self._values, "area": area_name, **values}
+        buttons = tuple(
+            Button(b.text.format_map(filled), b.url.format_map(filled) if b.url else None) for b in spec.buttons
+        )
+        return Reply(route=route, intent=intent, text=spec.text.format_map(filled), buttons=buttons, area=area)
+
+    @staticmethod
+    def _remember(state: ChatState, reply: Reply) -> Reply:
+        state.intent = reply.intent
+        if reply.area:
+            state.area = reply.area
+        return reply

@@ -1,0 +1,1 @@
+"""Front ends on the engine: Telegram, the terminal chat, and classify for scripts."""

@@ -1,0 +1,54 @@
+"""Terminal chat over stdin/stdout on the same engine; buttons are numbered choices; works with pipes."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TextIO
+
+from bot.engine import Engine
+from bot.model import Button, Reply
+
+WELCOME = "Community crime-reporting helper (terminal chat). Type a message; 'quit' or Ctrl-D to leave."
+PROMPT = "you> "
+
+
+def render(reply: Reply) -> str:
+    """The reply as a person reads it in a terminal: the text, then numbered buttons."""
+    lines = [f"bot> {reply.text.splitlines()[0]}", *(f"     {line}" for line in reply.text.splitlines()[1:])]
+    for number, button in enumerate(reply.buttons, 1):
+        target = f" -> {button.url}" if button.url else ""
+        lines.append(f"     [{number}] {button.text}{target}")
+    return "\n".join(textwrap.shorten(line, 2000) if len(line) > 2000 else line for line in lines)
+
+
+def choose(text: str, buttons: tuple[Button, ...]) -> str | None:
+    """A typed number picks a choice button: its text becomes the message. Link buttons only show their url."""
+    stripped = text.strip()
+    if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
+        button = buttons[int(stripped) - 1]
+        return None if button.url else button.text
+    return text
+
+
+def run(engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: bool) -> int:
+    state = engine.new_state()
+    buttons: tuple[Button, ...] = ()
+    print(WELCOME, file=stdout)
+    while True:
+        if interactive:
+            stdout.write(PROMPT)
+            stdout.flush()
+        line = stdin.readline()
+        if not line or line.strip().lower() in {"quit", "exit"}:
+            break
+        message = choose(line.rstrip("\r\n"), buttons)
+        if message is None:
+            print(f"bot> Open this link: {buttons[int(line.strip()) - 1].url}", file=stdout)
+            continue
+        if not interactive:
+            print(f"{PROMPT}{message}", file=stdout)
+        reply = engine.handle(state, message)
+        buttons = reply.buttons
+        print(render(reply), file=stdout, flush=True)
+    print("bot> Take care. If a crime is happening now or someone is in danger, call 999.", file=stdout)
+    return 0

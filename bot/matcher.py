@@ -1,0 +1,200 @@
+"""Text -> best intent and score. Knows nothing about replies, routes or safety.
+
+Each example becomes a TF-IDF vector of word stems and stem pairs. A message is compared with every example that
+shares a feature with it (an inverted index, so the cost follows the message's words rather than the number of
+examples) and with each intent's centroid. Misspelt words are first corrected against the examples' vocabulary
+with rapidfuzz, and short messages are also compared whole with rapidfuzz, where word statistics say little.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from bot.schema import Intent
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "him",
+        "with",
+        "from",
+        "by",
+        "as",
+        "so",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "im",
+        "ive",
+        "id",
+        "hes",
+        "shes",
+        "theyre",
+        "thats",
+    ]
+)
+CORRECTION_CUTOFF = 80.0  # rapidfuzz ratio for an unknown word to be read as a known one
+CORRECTION_MIN_LENGTH = 4  # shorter unknown words are left alone: too many near neighbours
+SHORT_WORDS = 4  # messages of up to this many words are also matched whole
+PAIR_WEIGHT = 0.5  # stem pairs count half as much as single stems
+CENTROID_SHARE = 0.35  # how much the intent's centroid counts against its best example
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The best intent with its score (0-100) and the runner-up, for the too-close-to-call rule."""
+
+    intent: str
+    score: float
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+
+
+Vector = dict[str, float]
+
+
+def _unit(vector: Vector) -> Vector:
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {k: w / norm for k, w in vector.items()}
+
+
+class IntentIndex:
+    """All examples of all intents, indexed once at start-up."""
+
+    def __init__(self, intents: Iterable[Intent], normalise: Callable[[str], str]) -> None:
+        self._normalise = normalise
+        self._stem = snowballstemmer.stemmer("english").stemWord
+        labelled = [(intent.id, normalise(example)) for intent in intents for example in intent.examples]
+        self.intent_ids = tuple(dict.fromkeys(label for label, _ in labelled))
+        self.vocabulary = frozenset(word for _, text in labelled for word in text.split())
+        self._words = sorted(self.vocabulary)
+        self._labels = [label for label, _ in labelled]
+        # Whole short examples, for rapidfuzz's whole-message comparison.
+        self._short = {i: text for i, (_, text) in enumerate(labelled) if len(text.split()) <= SHORT_WORDS * 2}
+
+        counts = [self._features(text.split()) for _, text in labelled]
+        df: dict[str, int] = defaultdict(int)
+        for bag in counts:
+            for feature in bag:
+                df[feature] += 1
+        n = len(counts)
+        self._idf = {f: math.log((n + 1) / (d + 1)) + 1.0 for f, d in df.items()}
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        centroids: dict[str, Vector] = defaultdict(lambda: defaultdict(float))
+        for i, bag in enumerate(counts):
+            vector = self._weigh(bag)
+            for feature, weight in vector.items():
+                self._postings[feature].append((i, weight))
+                centroids[self._labels[i]][feature] += weight
+        self._centroids = {label: _unit(vector) for label, vector in centroids.items()}
+
+    def _features(self, words: list[str]) -> dict[str, float]:
+        stems = [self._stem(w) for w in words if w not in STOPWORDS]
+        bag: dict[str, float] = defaultdict(float)
+        for stem in stems:
+            bag[stem] += 1.0
+        for a, b in pairwise(stems):
+            bag[f"{a} {b}"] += PAIR_WEIGHT
+        return bag
+
+    def _weigh(self, bag: dict[str, float]) -> Vector:
+        return _unit(
+            {
+                f: (1 + math.log(c)) * self._idf[f] if c >= 1 else c * self._idf[f]
+                for f, c in bag.items()
+                if f in self._idf
+            }
+        )
+
+    def correct(self, words: list[str]) -> list[str]:
+        """Replace unknown words by the nearest known word, when one is near enough."""
+        out = []
+        for word in words:
+            if word in self.vocabulary or len(word) < CORRECTION_MIN_LENGTH or not word.isalpha():
+                out.append(word)
+                continue
+            best = process.extractOne(word, self._words, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
+            out.append(best[0] if best else word)
+        return out
+
+    def scores(self, normalised: str) -> dict[str, float]:
+        """Every intent's score (0-100) for an already-normalised message."""
+        words = self.correct(normalised.split())
+        vector = self._weigh(self._features(words))
+        best: dict[str, float] = defaultdict(float)
+        dots: dict[int, float] = defaultdict(float)
+        for feature, weight in vector.items():
+            for i, w in self._postings.get(feature, ()):
+                dots[i] += weight * w
+        for i, dot in dots.items():
+            label = self._labels[i]
+            if dot > best[label]:
+                best[label] = dot
+        scores = {}
+        for label, centroid in self._centroids.items():
+            central = sum(weight * centroid.get(f, 0.0) for f, weight in vector.items())
+            scores[label] = 100.0 * ((1 - CENTROID_SHARE) * best.get(label, 0.0) + CENTROID_SHARE * central)
+        if len(words) <= SHORT_WORDS:
+            text = " ".join(words)
+            for _, score, i in process.extract(text, self._short, scorer=fuzz.ratio, limit=5, score_cutoff=60):
+                label = self._labels[i]
+                scores[label] = max(scores[label], score)
+        return scores
+
+    def match(self, normalised: str) -> Match | None:
+        """The best intent and the runner-up, or None when the message shares nothing with any example."""
+        scores = self.scores(normalised)
+        top = heapq.nlargest(2, scores.items(), key=lambda kv: kv[1])
+        if not top or top[0][1] <= 0:
+            return None
+        runner = top[1] if len(top) > 1 else (None, 0.0)
+        return Match(top[0][0], top[0][1], runner[0], runner[1])

@@ -1,0 +1,61 @@
+"""Danger and calm cues that can overrule the matcher: small, data-driven (content/safety.yaml), heavily tested."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.normalise import Normaliser, split_sentences
+from bot.schema import Safety
+
+# How many words before a danger sign a negation may stand and still cancel it ("no one was badly hurt").
+NEGATION_WINDOW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the safety rules saw in a message."""
+
+    danger: bool  # a sentence shows danger now: the reply must lead with 999
+    calm: bool  # some sentence is about the past, keeps happening, or says it is not urgent
+    cue: str | None = None  # the danger sign that decided it, for logs and tests (never the message)
+
+
+def _union(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+class SafetyRules:
+    """Decide, sentence by sentence, whether a message shows danger happening now."""
+
+    def __init__(self, spec: Safety, normalise: Normaliser) -> None:
+        self._normalise = normalise
+        self._danger = _union(spec.danger)
+        self._calm = _union(spec.calm)
+        self._now = _union(spec.now)
+        self._negation = _union(spec.negation)
+
+    def assess(self, text: str) -> Assessment:
+        """Danger in any one sentence wins unless that same sentence is calm and does not say it is happening now."""
+        calm_seen = False
+        for raw in split_sentences(text):
+            sentence = self._normalise(raw)
+            cue = self._danger_cue(sentence)
+            calm = self._search(self._calm, sentence)
+            calm_seen = calm_seen or calm
+            if cue and (not calm or self._search(self._now, sentence)):
+                return Assessment(danger=True, calm=calm_seen, cue=cue)
+        return Assessment(danger=False, calm=calm_seen)
+
+    def _danger_cue(self, sentence: str) -> str | None:
+        if self._danger is None:
+            return None
+        for match in self._danger.finditer(sentence):
+            before = " ".join(sentence[: match.start()].split()[-NEGATION_WINDOW:])
+            if not self._search(self._negation, before):
+                return match.group(0)
+        return None
+
+    @staticmethod
+    def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
+        return bool(pattern and pattern.search(text))

@@ -1,0 +1,133 @@
+"""Pydantic schemas for each content file: shapes and single-field rules. Cross-file rules live in content.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from bot.model import Route
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Qualifier = Literal["", "over", "nearly", "more than", "in excess of", "almost", "around", "about", "at least", "up to"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Intent(Strict):
+    id: Id
+    route: Route
+    reply: Id
+    examples: list[Text] = Field(min_length=1)
+
+
+class ButtonSpec(Strict):
+    text: Text
+    url: Text | None = None
+
+
+class ReplySpec(Strict):
+    text: Text
+    buttons: list[ButtonSpec] = []
+
+
+class Link(Strict):
+    name: Text
+    number: Text | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    for_: Text = Field(alias="for")
+    source: Text
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Link:
+        if self.number is None and self.url is None:
+            raise ValueError("a contact needs a number or a url")
+        return self
+
+
+class Area(Strict):
+    id: Id
+    name: Text
+    force: Text
+    aliases: list[Text] = []
+    towns: list[Text] = []
+    postcodes: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")]] = []
+    centre: tuple[float, float] | None = None
+    radius_km: float | None = Field(default=None, gt=0, le=200)
+
+    @model_validator(mode="after")
+    def _circle(self) -> Area:
+        if (self.centre is None) != (self.radius_km is None):
+            raise ValueError("centre and radius_km go together: give both or neither")
+        if self.centre and not (-90 <= self.centre[0] <= 90 and -180 <= self.centre[1] <= 180):
+            raise ValueError("centre must be [latitude, longitude]")
+        return self
+
+    @property
+    def in_force(self) -> bool:
+        return self.force == "thames_valley"
+
+
+class Source(Strict):
+    publisher: Text
+    title: Text
+    kind: Text
+    published: dt.date | None
+    date_note: Text | None = None
+    commander: Text | None = None
+    seed: Text | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Source:
+        if self.published is None and not self.date_note:
+            raise ValueError("published is null: add a date_note saying the source gives no date")
+        return self
+
+
+class Figure(Strict):
+    area: Id
+    label: Text
+    value: float = Field(gt=0)
+    unit: Literal["count", "GBP", "kg", "years"]
+    qualifier: Qualifier
+    period: Text
+    source: Id
+    topics: list[Text] = []
+    quote: Text
+
+
+class FigureFile(Strict):
+    sources: dict[Id, Source]
+    figures: list[Figure]
+
+
+def _compiles(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"regular expression {pattern!r} does not compile: {exc}") from None
+    return patterns
+
+
+class Safety(Strict):
+    danger: list[Text] = Field(min_length=1)
+    calm: list[Text] = []
+    now: list[Text] = []
+    negation: list[Text] = []
+    danger_intent: Id = "emergency"
+    calm_intent: Id = "past_crime"
+
+    @field_validator("danger", "calm", "now", "negation")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        return _compiles(patterns)
+
+
+class Spelling(Strict):
+    words: dict[Text, Text]

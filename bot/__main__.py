@@ -63,6 +63,12 @@ def cmd_run(settings: Settings) -> int:
     return telegram.run(settings, _engine(settings))
 
 
+def cmd_extract(settings: Settings, argv: list[str]) -> int:
+    from bot import extract
+
+    return extract.main(argv, settings)
+
+
 COMMANDS = {"chat": cmd_chat, "classify": cmd_classify, "check": cmd_check, "run": cmd_run}
 
 
@@ -72,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=sorted(COMMANDS),
-        help="run (default: Telegram if a token is set, else the terminal chat), chat, classify, check",
+        choices=[*sorted(COMMANDS), "extract"],
+        help="run (default: Telegram if a token is set, else the terminal chat), chat, classify, check, extract",
     )
     args, rest = parser.parse_known_args(argv)
     settings = load_settings()
@@ -83,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     # httpx logs every request URL (token included) at INFO; PTB logs request bodies (user text) at DEBUG.
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger(noisy).level))
-    if rest and args.command != "extract":
+    if args.command == "extract":
+        return cmd_extract(settings, rest)
+    if rest:
         parser.error(f"unexpected arguments: {' '.join(rest)}")
     return COMMANDS[args.command](settings)
 

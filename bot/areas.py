@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -34,9 +35,16 @@ class AreaFinder:
                 self._by_term.setdefault(fold(term), area)
             for postcode in area.postcodes:
                 self._postcodes[postcode.lower()] = area
+        self._circles = [area for area in areas if area.centre is not None]
         self._terms = [term for term in self._by_term if len(term) >= FUZZY_MIN_LENGTH]
         # Words the intents use are real words, never misspelt places ("reading" aside, which is both).
         self._known = frozenset(known_words) - set(self._by_term)
+
+    def at(self, latitude: float, longitude: float) -> Area | None:
+        """The area whose circle holds the point (the nearest centre when circles overlap), or None."""
+        inside = [(distance_km(latitude, longitude, *a.centre), a) for a in self._circles]
+        inside = [(d, a) for d, a in inside if d <= (a.radius_km or 0)]
+        return min(inside, key=lambda pair: pair[0])[1] if inside else None
 
     def find(self, folded: str) -> AreaHit | None:
         """The earliest place named in already-folded text, or None."""
@@ -63,6 +71,14 @@ class AreaFinder:
                 if best:
                     return AreaHit(self._by_term[best[0]], best[0].title())
         return None
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def format_value(figure: Figure) -> str:

@@ -17,7 +17,11 @@ from bot.schema import Area, FigureFile, Intent, Link, ReplySpec, Safety, Spelli
 # Replies the engine asks for by name, whatever the intents say.
 ENGINE_REPLIES = frozenset(
     {"emergency_line", "emergency_first", "clarify", "empty_message", "area_figures", "no_figures_here"}
-    | {"outside_force", "which_area"}
+    | {"outside_force", "which_area", "location_unknown"}
+)
+# Replies the front ends ask for by name (commands, non-text messages, errors).
+FRONTEND_REPLIES = frozenset(
+    {"start", "privacy", "non_text", "unknown_command", "area_picker", "flood_notice", "error"}
 )
 PLACEHOLDERS = frozenset({"emergency_line", "area", "figures", "sources", "areas_with_figures", "place"})
 FILES = {
@@ -195,7 +199,7 @@ def _cross_check(
 
     # A choice button sends its text back: it must be an example or a place the area finder knows.
     understood = set(example_owner) | {fold(t) for area in areas for t in (area.name, *area.aliases, *area.towns)}
-    used = ENGINE_REPLIES | {intent.reply for intent in intents}
+    used = ENGINE_REPLIES | FRONTEND_REPLIES | {intent.reply for intent in intents}
     for reply_id, spec in replies.items():
         if reply_id not in used:
             add(fr, line(fr, (reply_id,)), f"reply '{reply_id}' is never used by an intent or the engine")
@@ -211,7 +215,7 @@ def _cross_check(
         for path, text in texts:
             for problem in _placeholder_problems(text, links):
                 add(fr, line(fr, (reply_id, *path)), f"reply '{reply_id}': {problem}")
-    for reply_id in sorted(ENGINE_REPLIES - replies.keys()):
+    for reply_id in sorted((ENGINE_REPLIES | FRONTEND_REPLIES) - replies.keys()):
         add(fr, 1, f"reply '{reply_id}' is missing; the engine needs it")
 
     claimed: dict[str, str] = {}

@@ -94,6 +94,18 @@ class Engine:
             state, self._reply(intent.id, intent.route, intent.reply, area=hit.area.id if hit else None)
         )
 
+    def handle_location(self, state: ChatState, latitude: float, longitude: float) -> Reply:
+        """Answer a shared location with that area's figures and routes, or the honest answer when unknown."""
+        state.expire()
+        area = self.areas.at(latitude, longitude)
+        if area is None:
+            return self._reply(self.stats_intent or "area_stats", Route.INFO, "location_unknown")
+        return self._remember(state, self._area_reply(AreaHit(area, area.name), state, ""))
+
+    def reply_by_id(self, reply_id: str, route: Route = Route.INFO) -> Reply:
+        """A reply the front end asks for by name (/start, /privacy, non-text messages, errors)."""
+        return self._reply(reply_id, route, reply_id)
+
     # ------------------------------------------------------------------ decisions
     def _too_close(self, match: Match) -> bool:
         if match.runner_up is None or match.score - match.runner_up_score >= MARGIN:

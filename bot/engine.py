@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from bot.areas import AreaFinder, AreaHit, Figures
 from bot.content import Content, load_content
-from bot.matcher import IntentIndex, Match
+from bot.matcher import IntentIndex, Match, load_english_words
 from bot.model import Button, ChatState, Reply, Route
 from bot.normalise import Normaliser
 from bot.safety import SafetyRules
@@ -17,9 +17,11 @@ from bot.safety import SafetyRules
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 4000  # longer messages are read up to here (the safety rules read them whole)
-CONFIDENT = 34.0  # below this best score the engine asks what the person means
-MARGIN = 4.0  # two intents with different routes closer than this are too close to call
+CONFIDENT = 18.0  # below this best score the engine asks what the person means
+MARGIN = 2.0  # two intents with different routes closer than this are too close to call
 EMERGENCY_MIN = 30.0  # a matched emergency at or above this leads with 999 unless the rules say it is calm
+PLACE_EVIDENCE = 10.0  # added to the area-figures score when the message names a place
+TOPIC_EVIDENCE = 10.0  # and again when it also names something the place's figures count ("cash", "prison")
 PLACE_ONLY_WORDS = 3  # "bletchley", "what about mk": a place and little else asks for its figures
 
 
@@ -32,7 +34,7 @@ class Engine:
         self.context_ttl = context_ttl
         self.normalise = Normaliser(content.spelling)
         self.safety = SafetyRules(content.safety, self.normalise)
-        self.index = IntentIndex(content.intents, self.normalise)
+        self.index = IntentIndex(content.intents, self.normalise, load_english_words())
         self.areas = AreaFinder(content.areas, self.index.vocabulary)
         self.figures = Figures(content.figures)
         self.intents = {intent.id: intent for intent in content.intents}
@@ -76,8 +78,8 @@ class Engine:
         normalised = self.normalise(text[:MAX_CHARS])
         if not any(ch.isalnum() for ch in normalised):
             return self._reply("empty", Route.CLARIFY, "empty_message")
-        match = self.index.match(normalised)
         hit = self.areas.find(normalised)
+        match = self.index.match(normalised, self._area_evidence(hit, normalised))
 
         if match and match.intent == self.content.safety.danger_intent:
             if assessment.calm:
@@ -112,12 +114,17 @@ class Engine:
             return False
         return self.intents[match.intent].route is not self.intents[match.runner_up].route
 
+    def _area_evidence(self, hit: AreaHit | None, normalised: str) -> dict[str, float]:
+        """A named place is evidence for the area-figures intent; a place and a figure's topic, more so."""
+        if hit is None or self.stats_intent is None:
+            return {}
+        topical = self.figures.topics_in(normalised, hit.area.id)
+        return {self.stats_intent: PLACE_EVIDENCE + (TOPIC_EVIDENCE if topical else 0.0)}
+
     def _wants_figures(self, state: ChatState, normalised: str, match: Match | None, hit: AreaHit | None) -> bool:
         if self.stats_intent is None:
             return False
         if match and match.intent == self.stats_intent and match.score >= CONFIDENT:
-            return True
-        if hit and match and match.runner_up == self.stats_intent and match.score - match.runner_up_score < MARGIN * 2:
             return True
         few_words = len(normalised.split()) <= PLACE_ONLY_WORDS + len(hit.place.split()) if hit else False
         if hit and few_words and (match is None or match.score < CONFIDENT * 1.5 or state.intent == self.stats_intent):
@@ -157,3 +164,13 @@ class Engine:
         if reply.area:
             state.area = reply.area
         return reply
+
+    # ---- for front ends
+    def handle_area(self, state: ChatState, area_id: str) -> Reply | None:
+        """An area's figures and reporting routes by area id (deep links such as /start area_milton_keynes), as
+        for a shared location in that area; None for an id the content does not have."""
+        state.expire()
+        area = next((a for a in self.content.areas if a.id == area_id), None)
+        if area is None:
+            return None
+        return self._remember(state, self._area_reply(AreaHit(area, area.name), state, ""))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from itertools import pairwise
 
 import snowballstemmer
@@ -102,6 +103,12 @@ class Match:
 Vector = dict[str, float]
 
 
+def load_english_words() -> frozenset[str]:
+    """Common English words (bot/data/english_words.txt): real words are never "corrected" into other words."""
+    text = resources.files("bot").joinpath("data/english_words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
 def _unit(vector: Vector) -> Vector:
     norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
     return {k: w / norm for k, w in vector.items()}
@@ -110,8 +117,11 @@ def _unit(vector: Vector) -> Vector:
 class IntentIndex:
     """All examples of all intents, indexed once at start-up."""
 
-    def __init__(self, intents: Iterable[Intent], normalise: Callable[[str], str]) -> None:
+    def __init__(
+        self, intents: Iterable[Intent], normalise: Callable[[str], str], english: frozenset[str] = frozenset()
+    ) -> None:
         self._normalise = normalise
+        self._english = english
         self._stem = snowballstemmer.stemmer("english").stemWord
         labelled = [(intent.id, normalise(example)) for intent in intents for example in intent.examples]
         self.intent_ids = tuple(dict.fromkeys(label for label, _ in labelled))
@@ -156,10 +166,18 @@ class IntentIndex:
         )
 
     def correct(self, words: list[str]) -> list[str]:
-        """Replace unknown words by the nearest known word, when one is near enough."""
+        """Replace misspelt words by the nearest word of the examples, when one is near enough.
+
+        A word of the examples or a real English word is left alone: "blast" must not become "last".
+        """
         out = []
         for word in words:
-            if word in self.vocabulary or len(word) < CORRECTION_MIN_LENGTH or not word.isalpha():
+            if (
+                word in self.vocabulary
+                or word in self._english
+                or len(word) < CORRECTION_MIN_LENGTH
+                or not word.isalpha()
+            ):
                 out.append(word)
                 continue
             best = process.extractOne(word, self._words, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
@@ -190,9 +208,15 @@ class IntentIndex:
                 scores[label] = max(scores[label], score)
         return scores
 
-    def match(self, normalised: str) -> Match | None:
-        """The best intent and the runner-up, or None when the message shares nothing with any example."""
+    def match(self, normalised: str, boost: Mapping[str, float] | None = None) -> Match | None:
+        """The best intent and the runner-up, or None when the message shares nothing with any example.
+
+        `boost` adds evidence the caller has from elsewhere (a place named in the message favours area figures).
+        """
         scores = self.scores(normalised)
+        for intent, extra in (boost or {}).items():
+            if intent in scores and scores[intent] > 0:
+                scores[intent] += extra
         top = heapq.nlargest(2, scores.items(), key=lambda kv: kv[1])
         if not top or top[0][1] <= 0:
             return None

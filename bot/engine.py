@@ -20,6 +20,7 @@ MAX_CHARS = 4000  # longer messages are read up to here (the safety rules read t
 CONFIDENT = 18.0  # below this best score the engine asks what the person means
 MARGIN = 2.0  # two intents with different routes closer than this are too close to call
 EMERGENCY_MIN = 30.0  # a matched emergency at or above this leads with 999 unless the rules say it is calm
+CALM_EVIDENCE = 1000.0  # taken off the emergency score when the rules say the message is calm
 PLACE_EVIDENCE = 10.0  # added to the area-figures score when the message names a place
 TOPIC_EVIDENCE = 10.0  # and again when it also names something the place's figures count ("cash", "prison")
 PLACE_ONLY_WORDS = 3  # "bletchley", "what about mk": a place and little else asks for its figures
@@ -79,14 +80,19 @@ class Engine:
         if not any(ch.isalnum() for ch in normalised):
             return self._reply("empty", Route.CLARIFY, "empty_message")
         hit = self.areas.find(normalised)
-        match = self.index.match(normalised, self._area_evidence(hit, normalised))
-
-        if match and match.intent == self.content.safety.danger_intent:
-            if assessment.calm:
-                calm = self.intents[self.content.safety.calm_intent]
-                return self._remember(state, self._reply(calm.id, calm.route, calm.reply))
-            if match.score >= EMERGENCY_MIN:
-                return self._remember(state, self._reply(match.intent, Route.CALL_999, "emergency_first"))
+        evidence = self._area_evidence(hit, normalised)
+        calm = assessment.calm or assessment.negated
+        if calm:
+            # The rules saw the past, "not urgent" or a negated danger sign: the emergency intent is out of the
+            # running, so "nobody's in danger, I want to report dealing" is not "too close to call".
+            evidence[self.content.safety.danger_intent] = -CALM_EVIDENCE
+        match = self.index.match(normalised, evidence)
+        if match and match.intent == self.content.safety.danger_intent and match.score >= EMERGENCY_MIN:
+            return self._remember(state, self._reply(match.intent, Route.CALL_999, "emergency_first"))
+        if calm and (match is None or match.score < CONFIDENT) and self._sounds_like_emergency(normalised):
+            # Words of an emergency told calmly ("there was a stabbing last year"): a report, not a 999 call.
+            past = self.intents[self.content.safety.calm_intent]
+            return self._remember(state, self._reply(past.id, past.route, past.reply))
         if self._wants_figures(state, normalised, match, hit):
             return self._remember(state, self._area_reply(hit, state, normalised))
         if match is None or match.score < CONFIDENT or self._too_close(match):
@@ -113,6 +119,10 @@ class Engine:
         if match.runner_up is None or match.score - match.runner_up_score >= MARGIN:
             return False
         return self.intents[match.intent].route is not self.intents[match.runner_up].route
+
+    def _sounds_like_emergency(self, normalised: str) -> bool:
+        scores = self.index.scores(normalised)
+        return scores.get(self.content.safety.danger_intent, 0.0) >= EMERGENCY_MIN
 
     def _area_evidence(self, hit: AreaHit | None, normalised: str) -> dict[str, float]:
         """A named place is evidence for the area-figures intent; a place and a figure's topic, more so."""

@@ -85,8 +85,11 @@ STOPWORDS = frozenset(
 )
 CORRECTION_CUTOFF = 80.0  # rapidfuzz ratio for an unknown word to be read as a known one
 CORRECTION_MIN_LENGTH = 4  # shorter unknown words are left alone: too many near neighbours
+MAX_UNKNOWN_WORDS = 3  # a message may always have this many misspelt words corrected...
+MAX_UNKNOWN_SHARE = 0.5  # ...or up to this share of its words; beyond that it is not read as English
 SHORT_WORDS = 4  # messages of up to this many words are also matched whole
 PAIR_WEIGHT = 0.5  # stem pairs count half as much as single stems
+UNKNOWN_WEIGHT = 1.5  # how much each word that no example has weighs against a message's score
 CENTROID_SHARE = 0.35  # how much the intent's centroid counts against its best example
 
 
@@ -156,38 +159,46 @@ class IntentIndex:
             bag[f"{a} {b}"] += PAIR_WEIGHT
         return bag
 
-    def _weigh(self, bag: dict[str, float]) -> Vector:
-        return _unit(
-            {
-                f: (1 + math.log(c)) * self._idf[f] if c >= 1 else c * self._idf[f]
-                for f, c in bag.items()
-                if f in self._idf
-            }
-        )
+    def _weigh(self, bag: dict[str, float], *, unknown_weight: float = 0.0) -> Vector:
+        """TF-IDF weights, unit length. Features no example has are dropped, but with `unknown_weight` each
+        unknown word still counts towards the length, so a message that is mostly unknown words scores low."""
+        vector = {
+            f: (1 + math.log(c)) * self._idf[f] if c >= 1 else c * self._idf[f]
+            for f, c in bag.items()
+            if f in self._idf
+        }
+        unknown = sum(1 for f, c in bag.items() if c >= 1 and " " not in f and f not in self._idf)
+        norm = math.sqrt(sum(w * w for w in vector.values()) + unknown * unknown_weight**2) or 1.0
+        return {f: w / norm for f, w in vector.items()}
 
     def correct(self, words: list[str]) -> list[str]:
         """Replace misspelt words by the nearest word of the examples, when one is near enough.
 
-        A word of the examples or a real English word is left alone: "blast" must not become "last".
+        A word of the examples or a real English word is left alone: "blast" must not become "last". When most
+        words are unknown the text is not English (or is keyboard mashing) and nothing is corrected, so that
+        random letters are not turned into words the matcher then believes.
         """
-        out = []
-        for word in words:
-            if (
-                word in self.vocabulary
-                or word in self._english
-                or len(word) < CORRECTION_MIN_LENGTH
-                or not word.isalpha()
-            ):
-                out.append(word)
-                continue
-            best = process.extractOne(word, self._words, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
-            out.append(best[0] if best else word)
+        unknown = {
+            i
+            for i, word in enumerate(words)
+            if word not in self.vocabulary
+            and word not in self._english
+            and len(word) >= CORRECTION_MIN_LENGTH
+            and word.isalpha()
+        }
+        if not unknown or len(unknown) > max(MAX_UNKNOWN_WORDS, len(words) * MAX_UNKNOWN_SHARE):
+            return words
+        out = list(words)
+        for i in unknown:
+            best = process.extractOne(words[i], self._words, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
+            if best:
+                out[i] = best[0]
         return out
 
     def scores(self, normalised: str) -> dict[str, float]:
         """Every intent's score (0-100) for an already-normalised message."""
         words = self.correct(normalised.split())
-        vector = self._weigh(self._features(words))
+        vector = self._weigh(self._features(words), unknown_weight=UNKNOWN_WEIGHT)
         best: dict[str, float] = defaultdict(float)
         dots: dict[int, float] = defaultdict(float)
         for feature, weight in vector.items():

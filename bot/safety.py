@@ -18,6 +18,7 @@ class Assessment:
 
     danger: bool  # a sentence shows danger now: the reply must lead with 999
     calm: bool  # some sentence is about the past, keeps happening, or says it is not urgent
+    negated: bool = False  # a danger sign was there but negated ("he didnt have a knife")
     cue: str | None = None  # the danger sign that decided it, for logs and tests (never the message)
 
 
@@ -37,24 +38,28 @@ class SafetyRules:
 
     def assess(self, text: str) -> Assessment:
         """Danger in any one sentence wins unless that same sentence is calm and does not say it is happening now."""
-        calm_seen = False
+        calm_seen = negated_seen = False
         for raw in split_sentences(text):
             sentence = self._normalise(raw)
-            cue = self._danger_cue(sentence)
+            cue, negated = self._danger_cue(sentence)
             calm = self._search(self._calm, sentence)
             calm_seen = calm_seen or calm
+            negated_seen = negated_seen or negated
             if cue and (not calm or self._search(self._now, sentence)):
-                return Assessment(danger=True, calm=calm_seen, cue=cue)
-        return Assessment(danger=False, calm=calm_seen)
+                return Assessment(danger=True, calm=calm_seen, negated=negated_seen, cue=cue)
+        return Assessment(danger=False, calm=calm_seen, negated=negated_seen)
 
-    def _danger_cue(self, sentence: str) -> str | None:
+    def _danger_cue(self, sentence: str) -> tuple[str | None, bool]:
+        """The first danger sign that is not negated, and whether a negated one came before it."""
+        negated = False
         if self._danger is None:
-            return None
+            return None, negated
         for match in self._danger.finditer(sentence):
             before = " ".join(sentence[: match.start()].split()[-NEGATION_WINDOW:])
             if not self._search(self._negation, before):
-                return match.group(0)
-        return None
+                return match.group(0), negated
+            negated = True
+        return None, negated
 
     @staticmethod
     def _search(pattern: re.Pattern[str] | None, text: str) -> bool:

@@ -1,0 +1,218 @@
+"""`python -m bot check` on content broken on purpose: exit 1, the file:line of the break and what is wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Break:
+    """What a breakage changed: the file and line `check` must name, and words its message must carry."""
+
+    file: str
+    line: int  # 0 for a missing file
+    words: tuple[str, ...]
+
+
+def copy_content(target: Path) -> Path:
+    """A copy of intents.yaml and content/ that a test may break."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "intents.yaml", target / "intents.yaml")
+    shutil.copytree(ROOT / "content", target / "content")
+    return target
+
+
+def run_check(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BOT_CONTENT_ROOT": str(root)}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _save(path: Path, lines: list[str]) -> None:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _first(lines: list[str], pattern: str, start: int = 0) -> int:
+    """Index of the first line from `start` matching `pattern`."""
+    for index in range(start, len(lines)):
+        if re.search(pattern, lines[index]):
+            return index
+    raise AssertionError(f"no line matches {pattern!r}: the test needs updating for the new content")
+
+
+def _append(path: Path, block: str, marker: str) -> int:
+    """Append a YAML block; return the 1-based line of the appended line containing `marker`."""
+    lines = _lines(path)
+    start = len(lines)
+    lines += block.splitlines()
+    _save(path, lines)
+    return _first(lines, re.escape(marker), start) + 1
+
+
+# ---------------------------------------------------------------------- breakages
+def bad_yaml(root: Path) -> Break:
+    path = root / "content/links.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^  for: ")
+    lines[index] = "  for: emergencies: anything urgent"
+    _save(path, lines)
+    return Break("content/links.yaml", index + 1, ("not valid YAML",))
+
+
+def unknown_route(root: Path) -> Break:
+    path = root / "intents.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^\s+route: report_online\b")
+    lines[index] = lines[index].replace("report_online", "report_onlin")
+    _save(path, lines)
+    return Break("intents.yaml", index + 1, ("route",))
+
+
+def unknown_placeholder(root: Path) -> Break:
+    path = root / "content/replies.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^  text: \".*call 999\.\"", _first(lines, r"^emergency_line:"))
+    lines[index] = lines[index].replace("call 999.", "call {phone_number}.")
+    _save(path, lines)
+    return Break("content/replies.yaml", index + 1, ("{phone_number}", "does not exist"))
+
+
+def undefined_link(root: Path) -> Break:
+    path = root / "content/replies.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"\{links\.online_report\}")
+    lines[index] = lines[index].replace("{links.online_report}", "{links.online_reprot}")
+    _save(path, lines)
+    return Break("content/replies.yaml", index + 1, ("links.online_reprot", "does not define"))
+
+
+def example_under_two_intents(root: Path) -> Break:
+    path = root / "intents.yaml"
+    intents = yaml.safe_load(path.read_text(encoding="utf-8"))
+    example, owner = intents[0]["examples"][0], intents[0]["id"]
+    line = _append(
+        path,
+        f"\n- id: copy_cat\n  route: info\n  reply: thanks\n  examples:\n    - {json.dumps(example)}\n",
+        json.dumps(example),
+    )
+    return Break("intents.yaml", line, (owner, "copy_cat"))
+
+
+def place_in_two_areas(root: Path) -> Break:
+    path = root / "content/areas.yaml"
+    line = _append(
+        path,
+        "\n- id: copy_cat_area\n  name: Copy Cat\n  force: thames_valley\n  towns: [bletchley]\n",
+        "towns: [bletchley]",
+    )
+    return Break("content/areas.yaml", line, ("bletchley", "milton_keynes", "copy_cat_area"))
+
+
+def figure_without_source(root: Path) -> Break:
+    path = root / "content/figures.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^\s+source: \w+", _first(lines, r"^figures:"))
+    lines[index] = re.sub(r"source: \w+", "source: no_such_release", lines[index])
+    _save(path, lines)
+    return Break("content/figures.yaml", index + 1, ("no_such_release", "source"))
+
+
+def figure_missing_field(root: Path) -> Break:
+    path = root / "content/figures.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^\s+period: ", _first(lines, r"^figures:"))
+    del lines[index]
+    _save(path, lines)
+    # The field is gone, so the problem is on the line where that figure starts ("  - area: ...").
+    start = max(i for i in range(index) if re.match(r"^\s*- ", lines[i]))
+    return Break("content/figures.yaml", start + 1, ("period", "required"))
+
+
+def missing_reply(root: Path) -> Break:
+    path = root / "intents.yaml"
+    line = _append(
+        path,
+        '\n- id: lost_reply\n  route: info\n  reply: no_such_reply\n  examples:\n    - "a message nobody sends zq"\n',
+        "reply: no_such_reply",
+    )
+    return Break("intents.yaml", line, ("no_such_reply", "not in content/replies.yaml"))
+
+
+def missing_file(root: Path) -> Break:
+    (root / "content/spelling.yaml").unlink()
+    return Break("content/spelling.yaml", 0, ("missing",))
+
+
+def bad_regex(root: Path) -> Break:
+    path = root / "content/safety.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^danger:")
+    lines.insert(index + 1, "  - '\\b(knife|gun'")
+    _save(path, lines)
+    return Break("content/safety.yaml", index + 2, ("does not compile",))
+
+
+BREAKAGES: dict[str, Callable[[Path], Break]] = {
+    "invalid YAML": bad_yaml,
+    "unknown route": unknown_route,
+    "reply placeholder that does not exist": unknown_placeholder,
+    "link that is not defined": undefined_link,
+    "same example under two intents": example_under_two_intents,
+    "town claimed by two areas": place_in_two_areas,
+    "figure whose source does not exist": figure_without_source,
+    "figure missing a field": figure_missing_field,
+    "intent naming a missing reply": missing_reply,
+    "missing file": missing_file,
+    "regular expression that does not compile": bad_regex,
+}
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
+def test_check_names_the_broken_line(tmp_path: Path, breakage: Callable[[Path], Break]) -> None:
+    root = copy_content(tmp_path / "content_copy")
+    broken = breakage(root)
+    result = run_check(root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, f"exit {result.returncode}\n{output}"
+    assert "Traceback" not in output, output
+    prefix = f"{broken.file}:{broken.line}:"
+    named = [line for line in output.splitlines() if line.startswith(prefix)]
+    assert named, f"no problem reported at {prefix}\n{output}"
+    assert any(all(word.casefold() in line.casefold() for word in broken.words) for line in named), (
+        f"{prefix} should say {broken.words}\n{output}"
+    )
+    assert re.search(r"^\d+ problem\(s\) found$", result.stdout, re.MULTILINE), output
+
+
+def test_check_passes_clean_content_with_one_summary_line(tmp_path: Path) -> None:
+    root = copy_content(tmp_path / "content_copy")
+    result = run_check(root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Traceback" not in output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("content OK"), output

@@ -1,0 +1,142 @@
+"""The command line with piped stdin: `chat`, `classify`, and `python -m bot` without a token."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.model import Route
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELDS = {"text", "intent", "route", "area", "reply", "buttons"}
+
+
+def run_bot(
+    *args: str, stdin: str = "", cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` with `stdin` piped in; the token is never passed on."""
+    base = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "BOT_LOG_LEVEL"}}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        cwd=cwd,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+# ---------------------------------------------------------------------- chat
+def test_chat_numbers_buttons_and_a_number_picks_a_choice(engine: Engine) -> None:
+    # Work out from the engine which message gets choice buttons, so this tests the terminal, not the matcher.
+    opening = "hello"
+    first = engine.handle(engine.new_state(), opening)
+    choices = [(n, b) for n, b in enumerate(first.buttons, 1) if b.url is None]
+    assert choices, f"{opening!r} gets no choice buttons: {first}"
+    number, choice = choices[-1]
+    result = run_bot("chat", stdin=f"{opening}\n{number}\nquit\n")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in out + result.stderr
+    assert any(line.startswith("bot> ") for line in out.splitlines()), out
+    for n, button in enumerate(first.buttons, 1):
+        assert f"[{n}] {button.text}" in out, out
+    # The typed number became the button's text, and the bot answered that.
+    assert f"you> {choice.text}" in out, out
+    answer = engine.handle(engine.new_state(), choice.text)
+    assert answer.text.splitlines()[0] in out, out
+    assert out.rstrip().splitlines()[-1].startswith("bot> "), out
+
+
+def test_chat_link_button_number_shows_the_link(engine: Engine) -> None:
+    message = "lads dealing weed behind the flats every night"
+    links = [n for n, b in enumerate(engine.handle(engine.new_state(), message).buttons, 1) if b.url]
+    assert links, f"{message!r} gets no link buttons"
+    result = run_bot("chat", stdin=f"{message}\n{links[0]}\n")
+    assert result.returncode == 0, result.stderr
+    assert re.search(rf"\[{links[0]}\] .+ -> https://", result.stdout), result.stdout
+    assert re.search(r"^bot> Open this link: https://\S+$", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_chat_keeps_context_between_lines() -> None:
+    result = run_bot("chat", stdin="what have police done about drugs in bletchley\nand how much cash?\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Milton Keynes") >= 2 and "157,000" in result.stdout, result.stdout
+
+
+# ---------------------------------------------------------------------- classify
+def test_classify_one_json_object_per_line_each_a_fresh_conversation() -> None:
+    long_line = ("the lads on the corner are always there and " * 250)[:10_000]
+    lines = [
+        "theres a man with a knife outside the shop",
+        "",
+        "😂😂😂",
+        long_line,
+        "what have the police done about drugs in bletchley",
+        "and how much cash?",
+        "   ",
+    ]
+    result = run_bot("classify", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout.splitlines()
+    assert len(out) == len(lines), result.stdout[:2000]
+    records = [json.loads(line) for line in out]
+    routes = {route.value for route in Route}
+    for sent, record in zip(lines, records, strict=True):
+        assert set(record) == FIELDS, record.keys()
+        assert record["text"] == sent
+        assert record["route"] in routes
+        assert isinstance(record["intent"], str) and record["intent"]
+        assert record["area"] is None or isinstance(record["area"], str)
+        assert isinstance(record["reply"], str) and record["reply"]
+        for button in record["buttons"]:
+            assert set(button) in ({"text"}, {"text", "url"}), button
+            assert button["text"] and button.get("url", "https://").startswith("https://"), button
+    knife, empty, emoji, long, bletchley, cash, spaces = records
+    assert knife["route"] == "call_999" and knife["reply"].startswith("Call 999")
+    for record in (empty, emoji, spaces):
+        assert record["route"] == "clarify", record
+        assert "call 999" in record["reply"], record
+    assert long["text"] == long_line and len(long["text"]) == 10_000
+    assert bletchley["route"] == "area_stats" and bletchley["area"] == "milton_keynes"
+    # A fresh conversation: the area of the line before is not remembered.
+    assert cash["area"] is None, cash
+
+
+def test_classify_with_broken_content_exits_1_naming_file_and_line(tmp_path: Path) -> None:
+    root = tmp_path / "content_copy"
+    root.mkdir()
+    shutil.copytree(ROOT / "content", root / "content")
+    intents = (ROOT / "intents.yaml").read_text(encoding="utf-8")
+    (root / "intents.yaml").write_text(intents.replace("route: call_999", "route: call_9999", 1), encoding="utf-8")
+    line = next(n for n, text in enumerate(intents.splitlines(), 1) if "route: call_999" in text)
+    result = run_bot("classify", stdin="hello\n", env={"BOT_CONTENT_ROOT": str(root)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"intents.yaml:{line}:" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""
+
+
+# ---------------------------------------------------------------------- no token
+def test_without_a_token_it_says_so_in_one_line_and_starts_the_chat(tmp_path: Path) -> None:
+    assert not (tmp_path / ".env").exists()
+    result = run_bot(
+        stdin="hello\n",
+        cwd=tmp_path,
+        env={"BOT_CONTENT_ROOT": str(ROOT), "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    said = result.stderr.strip().splitlines()
+    assert len(said) == 1 and "TELEGRAM_BOT_TOKEN" in said[0], result.stderr
+    assert "terminal chat" in said[0].lower(), said
+    assert "you> hello" in result.stdout and "bot> " in result.stdout, result.stdout

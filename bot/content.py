@@ -227,10 +227,13 @@ def _cross_check(
             add(fa, line(fa, (i, "id")), f"area id '{area.id}' is used twice")
         area_ids.add(area.id)
         for field in ("aliases", "towns", "postcodes"):
+            listed: set[str] = set()  # a town or postcode listed twice in one area is a slip too
             for j, name in enumerate(getattr(area, field)):
-                owner = claimed.setdefault(fold(name), area.id)
-                if owner != area.id or (field != "aliases" and fold(name) in map(fold, getattr(area, field)[:j])):
+                folded = fold(name)
+                owner = claimed.setdefault(folded, area.id)
+                if owner != area.id or (field != "aliases" and folded in listed):
                     add(fa, line(fa, (i, field, j)), f"'{name}' is claimed by area '{owner}' and again by '{area.id}'")
+                listed.add(folded)
 
     for k, figure in enumerate(figures.figures):
         if figure.area not in area_ids:

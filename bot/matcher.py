@@ -109,7 +109,7 @@ Vector = dict[str, float]
 def load_english_words() -> frozenset[str]:
     """Common English words (bot/data/english_words.txt): real words are never "corrected" into other words."""
     text = resources.files("bot").joinpath("data/english_words.txt").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    return frozenset(word for word in text.split() if word.isalpha())  # the "#" header line drops out
 
 
 def _unit(vector: Vector) -> Vector:

@@ -90,6 +90,7 @@ MAX_UNKNOWN_SHARE = 0.5  # ...or up to this share of its words; beyond that it i
 SHORT_WORDS = 4  # messages of up to this many words are also matched whole
 PAIR_WEIGHT = 0.5  # stem pairs count half as much as single stems
 UNKNOWN_WEIGHT = 1.5  # how much each word that no example has weighs against a message's score
+COVERAGE_SHARE = 0.2  # how much an example's score depends on sharing most of the message's known words
 CENTROID_SHARE = 0.35  # how much the intent's centroid counts against its best example
 
 
@@ -201,10 +202,17 @@ class IntentIndex:
         vector = self._weigh(self._features(words), unknown_weight=UNKNOWN_WEIGHT)
         best: dict[str, float] = defaultdict(float)
         dots: dict[int, float] = defaultdict(float)
+        shared: dict[int, int] = defaultdict(int)
+        singles = sum(1 for feature in vector if " " not in feature) or 1
         for feature, weight in vector.items():
+            single = " " not in feature
             for i, w in self._postings.get(feature, ()):
                 dots[i] += weight * w
+                shared[i] += single
         for i, dot in dots.items():
+            # An example that shares one word of a longer message ("are you police" and "police action on drugs
+            # in mk14") is weaker evidence than one that shares most of them.
+            dot *= 1 - COVERAGE_SHARE + COVERAGE_SHARE * shared[i] / singles
             label = self._labels[i]
             if dot > best[label]:
                 best[label] = dot

@@ -105,6 +105,8 @@ class Figures:
     def __init__(self, figure_file: FigureFile) -> None:
         self._sources = figure_file.sources
         self._by_area: dict[str, list[Figure]] = {}
+        # Topics folded once, padded with spaces so " lines " does not match inside "headlines".
+        self._topics = {id(f): tuple(f" {fold(t)} " for t in f.topics) for f in figure_file.figures}
         for figure in figure_file.figures:
             self._by_area.setdefault(figure.area, []).append(figure)
 
@@ -118,7 +120,7 @@ class Figures:
     def topics_in(self, folded: str, area_id: str) -> list[Figure]:
         """The figures of an area whose topics the text mentions."""
         padded = f" {folded} "
-        return [f for f in self._by_area.get(area_id, []) if any(f" {fold(t)} " in padded for t in f.topics)]
+        return [f for f in self._by_area.get(area_id, []) if any(t in padded for t in self._topics[id(f)])]
 
     def render(self, area_id: str, folded: str = "") -> tuple[str, str]:
         """The area's figures, those asked about first, and the sources line(s)."""

@@ -36,7 +36,7 @@ class Engine:
         self.normalise = Normaliser(content.spelling)
         self.safety = SafetyRules(content.safety, self.normalise)
         self.index = IntentIndex(content.intents, self.normalise, load_english_words())
-        self.areas = AreaFinder(content.areas, self.index.vocabulary)
+        self.areas = AreaFinder(content.areas, self.index.vocabulary | self.index.english)
         self.figures = Figures(content.figures)
         self.intents = {intent.id: intent for intent in content.intents}
         self.stats_intent = next((i.id for i in content.intents if i.route is Route.AREA_STATS), None)
@@ -76,7 +76,8 @@ class Engine:
             return self._remember(
                 state, self._reply(self.content.safety.danger_intent, Route.CALL_999, "emergency_first")
             )
-        normalised = self.normalise(text[:MAX_CHARS])
+        # Normalising can lengthen text (one "ﷺ" becomes 18 letters), so the cap applies after it too.
+        normalised = self.normalise(text[:MAX_CHARS])[:MAX_CHARS]
         if not any(ch.isalnum() for ch in normalised):
             return self._reply("empty", Route.CLARIFY, "empty_message")
         hit = self.areas.find(normalised)

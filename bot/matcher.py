@@ -91,7 +91,9 @@ SHORT_WORDS = 4  # messages of up to this many words are also matched whole
 PAIR_WEIGHT = 0.5  # stem pairs count half as much as single stems
 UNKNOWN_WEIGHT = 1.5  # how much each word that no example has weighs against a message's score
 COVERAGE_SHARE = 0.2  # how much an example's score depends on sharing most of the message's known words
-CENTROID_SHARE = 0.35  # how much the intent's centroid counts against its best example
+CENTROID_SHARE = 0.35
+POSTINGS_PER_INTENT = 64  # a feature's heaviest examples kept per intent in the inverted index
+SHORT_PER_INTENT = 400  # short examples per intent compared whole with a short message
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,10 @@ class Match:
 
 
 Vector = dict[str, float]
+
+
+def _weight(posting: tuple[int, float]) -> float:
+    return posting[1]
 
 
 def load_english_words() -> frozenset[str]:
@@ -125,15 +131,21 @@ class IntentIndex:
         self, intents: Iterable[Intent], normalise: Callable[[str], str], english: frozenset[str] = frozenset()
     ) -> None:
         self._normalise = normalise
-        self._english = english
+        self.english = english
         self._stem = snowballstemmer.stemmer("english").stemWord
         labelled = [(intent.id, normalise(example)) for intent in intents for example in intent.examples]
         self.intent_ids = tuple(dict.fromkeys(label for label, _ in labelled))
         self.vocabulary = frozenset(word for _, text in labelled for word in text.split())
         self._words = sorted(self.vocabulary)
         self._labels = [label for label, _ in labelled]
-        # Whole short examples, for rapidfuzz's whole-message comparison.
-        self._short = {i: text for i, (_, text) in enumerate(labelled) if len(text.split()) <= SHORT_WORDS * 2}
+        # Whole short examples, for rapidfuzz's whole-message comparison: the first SHORT_PER_INTENT of each
+        # intent, so the cost of a short message does not grow with every example added.
+        kept: dict[str, int] = defaultdict(int)
+        self._short: dict[int, str] = {}
+        for i, (label, text) in enumerate(labelled):
+            if len(text.split()) <= SHORT_WORDS * 2 and kept[label] < SHORT_PER_INTENT:
+                kept[label] += 1
+                self._short[i] = text
 
         counts = [self._features(text.split()) for _, text in labelled]
         df: dict[str, int] = defaultdict(int)
@@ -142,14 +154,28 @@ class IntentIndex:
                 df[feature] += 1
         n = len(counts)
         self._idf = {f: math.log((n + 1) / (d + 1)) + 1.0 for f, d in df.items()}
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        postings: dict[str, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
         centroids: dict[str, Vector] = defaultdict(lambda: defaultdict(float))
         for i, bag in enumerate(counts):
             vector = self._weigh(bag)
             for feature, weight in vector.items():
-                self._postings[feature].append((i, weight))
+                postings[feature][self._labels[i]].append((i, weight))
                 centroids[self._labels[i]][feature] += weight
-        self._centroids = {label: _unit(vector) for label, vector in centroids.items()}
+        # Inverted lists: feature -> examples that have it. Only the best example of an intent counts, so each
+        # feature keeps its POSTINGS_PER_INTENT heaviest examples per intent: the cost of a message then follows
+        # its words and the number of intents, not the number of examples.
+        self._postings = {
+            feature: [
+                p
+                for per_label in by_label.values()
+                for p in heapq.nlargest(POSTINGS_PER_INTENT, per_label, key=_weight)
+            ]
+            for feature, by_label in postings.items()
+        }
+        self._central: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for label, vector in centroids.items():
+            for feature, weight in _unit(vector).items():
+                self._central[feature].append((label, weight))
 
     def _features(self, words: list[str]) -> dict[str, float]:
         stems = [self._stem(w) for w in words if w not in STOPWORDS]
@@ -183,7 +209,7 @@ class IntentIndex:
             i
             for i, word in enumerate(words)
             if word not in self.vocabulary
-            and word not in self._english
+            and word not in self.english
             and len(word) >= CORRECTION_MIN_LENGTH
             and word.isalpha()
         }
@@ -200,26 +226,33 @@ class IntentIndex:
         """Every intent's score (0-100) for an already-normalised message."""
         words = self.correct(normalised.split())
         vector = self._weigh(self._features(words), unknown_weight=UNKNOWN_WEIGHT)
-        best: dict[str, float] = defaultdict(float)
         dots: dict[int, float] = defaultdict(float)
         shared: dict[int, int] = defaultdict(int)
-        singles = sum(1 for feature in vector if " " not in feature) or 1
+        central: dict[str, float] = defaultdict(float)
+        singles = 0
         for feature, weight in vector.items():
-            single = " " not in feature
-            for i, w in self._postings.get(feature, ()):
-                dots[i] += weight * w
-                shared[i] += single
+            for label, w in self._central.get(feature, ()):
+                central[label] += weight * w
+            if " " in feature:
+                for i, w in self._postings.get(feature, ()):
+                    dots[i] += weight * w
+            else:
+                singles += 1
+                for i, w in self._postings.get(feature, ()):
+                    dots[i] += weight * w
+                    shared[i] += 1
+        best: dict[str, float] = defaultdict(float)
+        labels = self._labels
         for i, dot in dots.items():
             # An example that shares one word of a longer message ("are you police" and "police action on drugs
             # in mk14") is weaker evidence than one that shares most of them.
             dot *= 1 - COVERAGE_SHARE + COVERAGE_SHARE * shared[i] / singles
-            label = self._labels[i]
-            if dot > best[label]:
-                best[label] = dot
-        scores = {}
-        for label, centroid in self._centroids.items():
-            central = sum(weight * centroid.get(f, 0.0) for f, weight in vector.items())
-            scores[label] = 100.0 * ((1 - CENTROID_SHARE) * best.get(label, 0.0) + CENTROID_SHARE * central)
+            if dot > best[labels[i]]:
+                best[labels[i]] = dot
+        scores = {
+            label: 100.0 * ((1 - CENTROID_SHARE) * best.get(label, 0.0) + CENTROID_SHARE * central.get(label, 0.0))
+            for label in self.intent_ids
+        }
         if len(words) <= SHORT_WORDS:
             text = " ".join(words)
             for _, score, i in process.extract(text, self._short, scorer=fuzz.ratio, limit=5, score_cutoff=60):

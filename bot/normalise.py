@@ -20,8 +20,11 @@ _SENTENCE_BREAKS = re.compile(r"[.!?;\n\r]+|\s-\s|\bbut\b|\bhowever\b", re.IGNOR
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, drop apostrophes, punctuation to spaces, squeeze repeats and spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if text.isascii():  # most messages: nothing to compose or strip
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _APOSTROPHES.sub("", text)
     text = _NON_WORD.sub(" ", text)
     text = _REPEATS.sub(r"\1\1", text)

@@ -35,6 +35,7 @@ class AreaFinder:
                 self._by_term.setdefault(fold(term), area)
             for postcode in area.postcodes:
                 self._postcodes[postcode.lower()] = area
+        self._first_words = frozenset(term.split()[0] for term in self._by_term if term)
         self._circles = [area for area in areas if area.centre is not None]
         self._terms = [term for term in self._by_term if len(term) >= FUZZY_MIN_LENGTH]
         # Words the intents use are real words, never misspelt places ("reading" aside, which is both).
@@ -50,6 +51,8 @@ class AreaFinder:
         """The earliest place named in already-folded text, or None."""
         words = folded.split()
         for start in range(len(words)):
+            if words[start] not in self._first_words and not words[start][-1].isdigit():
+                continue  # no place name starts with this word, and it is no postcode district
             for size in range(min(MAX_WORDS, len(words) - start), 0, -1):
                 phrase = " ".join(words[start : start + size])
                 if area := self._by_term.get(phrase):

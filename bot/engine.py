@@ -11,7 +11,7 @@ from bot.areas import AreaFinder, AreaHit, Figures
 from bot.content import Content, load_content
 from bot.matcher import IntentIndex, Match, load_english_words
 from bot.model import Button, ChatState, Reply, Route
-from bot.normalise import Normaliser
+from bot.normalise import Normaliser, split_sentences
 from bot.safety import SafetyRules
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,14 @@ class Engine:
         """Answer one message in a conversation, updating the conversation's short-lived context."""
         state.expire()
         text = text or ""
-        assessment = self.safety.assess(text)
+        # Sentences are normalised once, for the safety rules (which read them all) and then for the matcher.
+        sentences = [self.normalise(raw) for raw in split_sentences(text)]
+        assessment = self.safety.assess_sentences(sentences)
         if assessment.danger:
             return self._remember(
                 state, self._reply(self.content.safety.danger_intent, Route.CALL_999, "emergency_first")
             )
-        # Normalising can lengthen text (one "ﷺ" becomes 18 letters), so the cap applies after it too.
-        normalised = self.normalise(text[:MAX_CHARS])[:MAX_CHARS]
+        normalised = " ".join(sentences)[:MAX_CHARS]
         if not any(ch.isalnum() for ch in normalised):
             return self._reply("empty", Route.CLARIFY, "empty_message")
         hit = self.areas.find(normalised)

@@ -90,7 +90,7 @@ MAX_UNKNOWN_SHARE = 0.5  # ...or up to this share of its words; beyond that it i
 SHORT_WORDS = 4  # messages of up to this many words are also matched whole
 PAIR_WEIGHT = 0.5  # stem pairs count half as much as single stems
 UNKNOWN_WEIGHT = 1.5  # how much each word that no example has weighs against a message's score
-COVERAGE_SHARE = 0.2  # how much an example's score depends on sharing most of the message's known words
+COVERAGE_SHARE = 0.3  # how much an example's score depends on sharing most of the message's known words
 CENTROID_SHARE = 0.35
 POSTINGS_PER_INTENT = 64  # a feature's heaviest examples kept per intent in the inverted index
 SHORT_PER_INTENT = 400  # short examples per intent compared whole with a short message
@@ -146,8 +146,10 @@ class IntentIndex:
             if len(text.split()) <= SHORT_WORDS * 2 and kept[label] < SHORT_PER_INTENT:
                 kept[label] += 1
                 self._short[i] = text
+        self._short_ids, self._short_texts = list(self._short), list(self._short.values())
 
         counts = [self._features(text.split()) for _, text in labelled]
+        self._sizes = [sum(1 for feature in bag if " " not in feature) for bag in counts]
         df: dict[str, int] = defaultdict(int)
         for bag in counts:
             for feature in bag:
@@ -227,26 +229,20 @@ class IntentIndex:
         words = self.correct(normalised.split())
         vector = self._weigh(self._features(words), unknown_weight=UNKNOWN_WEIGHT)
         dots: dict[int, float] = defaultdict(float)
-        shared: dict[int, int] = defaultdict(int)
         central: dict[str, float] = defaultdict(float)
-        singles = 0
         for feature, weight in vector.items():
             for label, w in self._central.get(feature, ()):
                 central[label] += weight * w
-            if " " in feature:
-                for i, w in self._postings.get(feature, ()):
-                    dots[i] += weight * w
-            else:
-                singles += 1
-                for i, w in self._postings.get(feature, ()):
-                    dots[i] += weight * w
-                    shared[i] += 1
+            for i, w in self._postings.get(feature, ()):
+                dots[i] += weight * w
         best: dict[str, float] = defaultdict(float)
-        labels = self._labels
+        labels, sizes = self._labels, self._sizes
+        words_known = sum(1 for feature in vector if " " not in feature) or 1
         for i, dot in dots.items():
-            # An example that shares one word of a longer message ("are you police" and "police action on drugs
-            # in mk14") is weaker evidence than one that shares most of them.
-            dot *= 1 - COVERAGE_SHARE + COVERAGE_SHARE * shared[i] / singles
+            # An example of fewer words than the message ("are you police" against "police action on drugs in
+            # mk14") is weaker evidence than one that could share all of them.
+            if sizes[i] < words_known:
+                dot *= 1 - COVERAGE_SHARE + COVERAGE_SHARE * sizes[i] / words_known
             if dot > best[labels[i]]:
                 best[labels[i]] = dot
         scores = {
@@ -255,8 +251,9 @@ class IntentIndex:
         }
         if len(words) <= SHORT_WORDS:
             text = " ".join(words)
-            for _, score, i in process.extract(text, self._short, scorer=fuzz.ratio, limit=5, score_cutoff=60):
-                label = self._labels[i]
+            short = process.extract(text, self._short_texts, scorer=fuzz.ratio, limit=5, score_cutoff=60)
+            for _, score, k in short:
+                label = self._labels[self._short_ids[k]]
                 scores[label] = max(scores[label], score)
         return scores
 

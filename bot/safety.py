@@ -38,9 +38,12 @@ class SafetyRules:
 
     def assess(self, text: str) -> Assessment:
         """Danger in any one sentence wins unless that same sentence is calm and does not say it is happening now."""
+        return self.assess_sentences([self._normalise(raw) for raw in split_sentences(text)])
+
+    def assess_sentences(self, sentences: list[str]) -> Assessment:
+        """`assess` for a message already split into sentences and normalised."""
         calm_seen = negated_seen = False
-        for raw in split_sentences(text):
-            sentence = self._normalise(raw)
+        for sentence in sentences:
             cue, negated = self._danger_cue(sentence)
             calm = self._search(self._calm, sentence)
             calm_seen = calm_seen or calm

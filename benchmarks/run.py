@@ -1,0 +1,290 @@
+"""Run every benchmark, each in a fresh process, and write BENCHMARKS.md at the repository root.
+
+    .venv/bin/python benchmarks/run.py            # or `python benchmarks/run.py` with the virtualenv active
+
+Measures the engine (benchmarks/engine_bench.py) with the intents' examples at 1x, 10x and 100x; start-up and peak
+memory of the real bot process (`python -m bot classify`) at each scale; and, when benchmarks/telegram_bench.py
+exists and prints JSON, the Telegram path through the stand-in Bot API with 1, 10 and 100 chats. Takes a few
+minutes. Compares each figure with its target and marks it met or missed; asserts nothing, as machines are shared
+and noisy. Options: --out FILE (default BENCHMARKS.md), --no-write, --root DIR (other content).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from engine_bench import MESSAGES
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+# scale -> (messages timed, start-up runs, messages piped through `classify` for peak memory). Fewer at 100x,
+# where each start-up indexes over a hundred thousand examples, to keep the whole run to a few minutes.
+SCALES = {1: (20000, 5, 5000), 10: (10000, 3, 5000), 100: (2000, 1, 1000)}
+CHATS = (1, 10, 100)
+STARTUP_RUNS, BATCH = SCALES[1][1], SCALES[1][2]
+# A Telegram bot process also holds python-telegram-bot and httpx; classify with them imported stands in for it.
+WITH_PTB = "import sys, telegram.ext, httpx; from bot.__main__ import main; sys.exit(main(['classify']))"
+TARGETS = {"p99_ms": 1.0, "msgs_per_s": 5000, "startup_s": 0.5, "peak_mb": 80, "updates_per_s": 300, "tg_p99_ms": 50}
+
+
+def machine() -> dict[str, str]:
+    """CPU, cores, Python, OS, date and commit, for the header of the report."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "CPU": cpu,
+        "cores": f"{os.cpu_count()} ({usable} usable by this process)",
+        "Python": f"{platform.python_version()} ({platform.python_implementation()})",
+        "OS": f"{platform.system()} {platform.release()}",
+        "load average (1, 5, 15 min) before the run": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit.stdout.strip() or "unknown",
+    }
+
+
+def run_child(cmd: list[str], *, stdin: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process; os.wait4 gives that child's own rusage."""
+    with open(stdin or os.devnull, "rb") as given, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=given, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def bot_process(root: Path, batch: Path, runs: int, *, with_ptb: bool) -> dict[str, float]:
+    """Start-up of `python -m bot classify` on empty stdin (median of `runs`), and its peak memory on a batch."""
+    env = {**os.environ, "BOT_CONTENT_ROOT": str(root), "BOT_LOG_LEVEL": "WARNING"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    classify = [PY, "-m", "bot", "classify"]
+    if with_ptb:
+        run_child(classify, env=env)  # compiles and caches bytecode; not counted
+    startups = [run_child(classify, env=env)[0] for _ in range(runs)]
+    batch_s, peak = run_child(classify, stdin=batch, env=env)
+    figures = {
+        "startup_s": round(statistics.median(startups), 3),
+        "startup_min_s": round(min(startups), 3),
+        "batch_s": round(batch_s, 2),
+        "peak_mb": round(peak, 1),
+    }
+    if with_ptb:
+        figures["peak_ptb_mb"] = round(run_child([PY, "-c", WITH_PTB], stdin=batch, env=env)[1], 1)
+    return figures
+
+
+def engine_runs(source: Path) -> list[dict[str, float]]:
+    """engine_bench.py at each scale in a fresh process, then the bot process on the same content."""
+    rows = []
+    for scale, (messages, runs, size) in SCALES.items():
+        cmd = [PY, str(HERE / "engine_bench.py"), "--scale", str(scale), "--messages", str(messages), "--json"]
+        cmd += ["--root", str(source)]
+        print(f"engine at {scale}x ...", file=sys.stderr, flush=True)
+        out = subprocess.run([*cmd, "--keep"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        figures = json.loads(out.strip().splitlines()[-1])
+        root = Path(figures.pop("content_root", source))
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as batch:
+            batch.write("\n".join(MESSAGES[i % len(MESSAGES)] for i in range(size)) + "\n")
+            batch.flush()
+            try:
+                figures.update(bot_process(root, Path(batch.name), runs, with_ptb=scale == 1))
+            finally:
+                if root != source:
+                    shutil.rmtree(root, ignore_errors=True)
+        rows.append({**figures, "batch": size})
+    return rows
+
+
+def telegram_runs() -> tuple[list[dict[str, object]], str]:
+    """benchmarks/telegram_bench.py for 1, 10 and 100 chats, or why it was not run.
+
+    Two runs a chat count: a burst (everything at once) gives the most updates a second the bot can answer; a
+    steady 300 messages a second (the throughput target) gives the latency a person sees at that load. A burst's
+    latency is mostly the wait in the queue, so it is not compared with the latency target.
+    """
+    bench = HERE / "telegram_bench.py"
+    if not bench.exists():
+        return [], "not run: benchmarks/telegram_bench.py does not exist yet"
+    helped = subprocess.run([PY, str(bench), "--help"], cwd=ROOT, capture_output=True, text=True)
+    if helped.returncode or not all(opt in helped.stdout for opt in ("--json", "--chats", "--rate")):
+        return [], "not run: benchmarks/telegram_bench.py has no --json, --chats and --rate options"
+    rows = []
+    for chats in CHATS:
+        for rate in (0, TARGETS["updates_per_s"]):
+            print(f"telegram with {chats} chat(s), rate {rate or 'burst'} ...", file=sys.stderr, flush=True)
+            cmd = [PY, str(bench), "--chats", str(chats), "--rate", str(rate), "--json"]
+            done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+            try:
+                figures = json.loads(done.stdout.strip().splitlines()[-1])
+            except (IndexError, json.JSONDecodeError):
+                note = f"not run: {' '.join(cmd[1:])} printed no JSON ({done.stderr.strip()[-300:]})"
+                return rows, note
+            rows.append({"chats": chats, **figures, "exit": done.returncode})
+    return rows, "run"
+
+
+def pick(figures: dict[str, object], *needles: str) -> float | None:
+    """The first figure whose name holds one of `needles` (the Telegram bench's names are its own)."""
+    for needle in needles:
+        for key, value in figures.items():
+            if needle in key and isinstance(value, int | float):
+                return float(value)
+    return None
+
+
+def verdict(value: float | None, target: float, *, at_most: bool) -> str:
+    if value is None:
+        return "not measured"
+    return "met" if (value < target if at_most else value >= target) else "**missed**"
+
+
+def growth_sentence(rows: list[dict[str, float]]) -> str:
+    """How per-message cost, start-up and memory grow from the smallest to the largest content."""
+    first, last = rows[0], rows[-1]
+    n = last["examples"] / first["examples"]
+
+    def exponent(key: str) -> float:
+        return math.log(max(last[key], 1e-9) / max(first[key], 1e-9)) / math.log(n) if n > 1 else 0.0
+
+    per_msg = exponent("p50_ms")
+    shape = "roughly linearly" if per_msg > 0.75 else "sub-linearly" if per_msg > 0.2 else "hardly at all"
+    return (
+        f"From {first['examples']:,} to {last['examples']:,} examples ({n:.0f}x), the median message costs "
+        f"{last['p50_ms'] / first['p50_ms']:.1f}x as much (grows {shape}, exponent {per_msg:.2f}), throughput falls "
+        f"to {last['msgs_per_s'] / first['msgs_per_s']:.2f}x, load+index time grows "
+        f"{last['startup_ms'] / first['startup_ms']:.0f}x and peak memory {last['peak_mb'] / first['peak_mb']:.1f}x."
+    )
+
+
+def report(info: dict[str, str], rows: list[dict[str, float]], tg: list[dict[str, object]], tg_note: str) -> str:
+    base = rows[0]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `python benchmarks/run.py` (see its docstring); every figure comes from a fresh process. "
+        "Figures move with the machine's load: compare runs on the same machine.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "| --- | --- |",
+        *(f"| {key} | {value} |" for key, value in info.items()),
+        "",
+        "## Targets",
+        "",
+        "| figure | measured | target | |",
+        "| --- | --- | --- | --- |",
+        f"| engine p99 per message (1x content) | {base['p99_ms']:.3f} ms | < 1 ms | "
+        f"{verdict(base['p99_ms'], TARGETS['p99_ms'], at_most=True)} |",
+        f"| engine throughput, one core (1x content) | {base['msgs_per_s']:,.0f} msgs/s | ≥ 5,000 msgs/s | "
+        f"{verdict(base['msgs_per_s'], TARGETS['msgs_per_s'], at_most=False)} |",
+        f"| start-up of `python -m bot classify`, empty stdin (median of {STARTUP_RUNS}) | {base['startup_s']:.3f} s "
+        f"| < 0.5 s | {verdict(base['startup_s'], TARGETS['startup_s'], at_most=True)} |",
+        f"| peak memory of the whole bot: classify on {BATCH:,} messages with python-telegram-bot and httpx loaded "
+        f"| {base['peak_ptb_mb']:.1f} MB | < 80 MB | "
+        f"{verdict(base['peak_ptb_mb'], TARGETS['peak_mb'], at_most=True)} |",
+        f"| peak memory, `python -m bot classify` alone on {BATCH:,} messages | {base['peak_mb']:.1f} MB | < 80 MB | "
+        f"{verdict(base['peak_mb'], TARGETS['peak_mb'], at_most=True)} |",
+    ]
+    for row in tg:
+        if row.get("rate") == "burst":
+            rate = pick(row, "per_s", "per_second")
+            lines.append(
+                f"| Telegram stand-in, {row['chats']} chat(s), burst of {row.get('messages', '?')}: updates/s | "
+                f"{'-' if rate is None else f'{rate:,.0f}'} | ≥ 300 | "
+                f"{verdict(rate, TARGETS['updates_per_s'], at_most=False)} |"
+            )
+        else:
+            p99, rate = pick(row, "p99"), float(row.get("rate", 0))  # type: ignore[arg-type]
+            lines.append(
+                f"| Telegram stand-in, {row['chats']} chat(s), steady {rate:g}/s: p99 update to reply | "
+                f"{'-' if p99 is None else f'{p99:.1f} ms'} | < 50 ms | "
+                f"{verdict(p99, TARGETS['tg_p99_ms'], at_most=True)} |"
+            )
+    if not tg:
+        lines.append(f"| Telegram stand-in, 1/10/100 chats: ≥ 300 updates/s, p99 < 50 ms | - | | {tg_note} |")
+    elif any(row.get("exit") or row.get("exactly_once_in_order") is False for row in tg):
+        lines.append("| Telegram stand-in: every message answered exactly once, in order | no | | **missed** |")
+    lines += [
+        "",
+        "## Growth with content",
+        "",
+        "Examples multiplied by realistic variants (fillers, synonyms, recurring misspellings, reordered clauses; "
+        "see benchmarks/engine_bench.py). Start-up (median) and peak memory are of the `classify` process on that "
+        "content; p50, p99 and msgs/s of the engine alone, one message at a time.",
+        "",
+        "| scale | examples | vocabulary | start-up | of it load+index | p50 | p99 | msgs/s | peak MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        *(
+            f"| {r['scale']}x | {r['examples']:,} | {r['vocabulary']:,} | {r['startup_s']:.2f} s | "
+            f"{r['startup_ms']:,.0f} ms | {r['p50_ms']:.3f} ms | {r['p99_ms']:.3f} ms | {r['msgs_per_s']:,.0f} | "
+            f"{r['peak_mb']:.1f} |"
+            for r in rows
+        ),
+        "",
+        growth_sentence(rows),
+        "",
+        "## Telegram path",
+        "",
+        "benchmarks/telegram_bench.py: the real bot process and handlers over real HTTP against the Bot API stand-in "
+        "(tests/botapi_standin.py), rate limits and flood guard off. `burst` sends every message at once, so its "
+        "latencies are mostly queueing; the steady runs send 300 a second spread over the chats.",
+        "",
+    ]
+    if tg:
+        keys = list(dict.fromkeys(k for row in tg for k in row))
+        lines += [f"| {' | '.join(keys)} |", f"|{' --- |' * len(keys)}"]
+        lines += [f"| {' | '.join(str(row.get(k, '')) for k in keys)} |" for row in tg]
+        if tg_note != "run":
+            lines += ["", tg_note]
+    else:
+        lines.append(tg_note.capitalize() + ".")
+    lines += ["", "## Raw figures", "", "```", *(json.dumps(r) for r in [*rows, *tg]), "```", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="where to write the report")
+    parser.add_argument("--root", type=Path, default=ROOT, help="content root to measure (default: this repo)")
+    parser.add_argument("--no-write", action="store_true", help="print the report only")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    info = machine()  # before the runs, so the load average says how busy the machine was
+    rows = engine_runs(args.root.resolve())
+    tg, tg_note = telegram_runs()
+    text = report(info, rows, tg, tg_note)
+    print(text)
+    print(f"(all benchmarks took {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    if not args.no_write:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

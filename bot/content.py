@@ -75,9 +75,14 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
         self.lines: dict[str, Lines] = {}
+        self.unreadable: set[str] = set()  # missing or broken files: already reported, not validated again
 
     def add(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, message))
+
+    def fail(self, file: str, line: int, message: str) -> None:
+        self.unreadable.add(file)
+        self.add(file, line, message)
 
     def read(self, file: str) -> Any:
         path = self.root / file
@@ -85,21 +90,24 @@ class _Reader:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            self.add(file, 0, "file is missing")
+            self.fail(file, 0, "file is missing")
             return None
         except (OSError, UnicodeDecodeError) as exc:
-            self.add(file, 0, f"cannot read the file: {exc}")
+            self.fail(file, 0, f"cannot read the file: {exc}")
             return None
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
-            return None if node is None else self._build(loader, node, (), file)
+            if node is None:
+                self.fail(file, 1, "file is empty")
+                return None
+            return self._build(loader, node, (), file)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            self.add(file, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem or exc.context}")
+            self.fail(file, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem or exc.context}")
             return None
         except yaml.YAMLError as exc:
-            self.add(file, 0, f"not valid YAML: {exc}")
+            self.fail(file, 0, f"not valid YAML: {exc}")
             return None
         finally:
             loader.dispose()
@@ -128,6 +136,8 @@ class _Reader:
 
     def validate(self, file: str, kind: Any, data: Any, prefix: tuple[Any, ...] = ()) -> Any:
         """Validate `data` against a schema; each error becomes a problem on the line it points to."""
+        if file in self.unreadable:
+            return None
         try:
             return TypeAdapter(kind).validate_python(data)
         except ValidationError as exc:

@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from bot.config import Settings, load_settings
+from bot.config import Settings, SettingsError, load_settings, telegram_problems
 from bot.content import ContentError, load_content
 
 
@@ -58,9 +58,57 @@ def cmd_run(settings: Settings) -> int:
     if not settings.telegram_bot_token:
         print("No TELEGRAM_BOT_TOKEN set (environment or .env): starting the terminal chat instead.", file=sys.stderr)
         return cmd_chat(settings)
+    problems = telegram_problems(settings)  # before loading the content: a bad token is the likelier mistake
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 2
     from bot.frontends import telegram
 
     return telegram.run(settings, _engine(settings))
+
+
+# Third-party loggers held at WARNING whatever BOT_LOG_LEVEL says: httpx logs every request URL (token included)
+# at INFO; PTB logs request URLs and parameters (people's messages) at DEBUG; tornado logs webhook requests.
+QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "hpack")
+
+
+class LogHygiene(logging.Filter):
+    """On every handler, as a last line of defence: the token is replaced wherever it appears, and a library's
+    error is one line naming the exception type instead of a traceback whose messages could hold anything."""
+
+    def __init__(self, token: str | None = None) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.name.split(".")[0] in QUIET_LOGGERS:
+            error = record.exc_info[1]
+            record.msg, record.args = f"{record.getMessage()} ({type(error).__name__})", None
+            record.exc_info, record.exc_text = None, None
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg, record.args = message.replace(self.token, "<token>"), None
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text and self.token in record.exc_text:
+                record.exc_text = record.exc_text.replace(self.token, "<token>")
+        return True
+
+
+def configure_logging(level: str, token: str | None = None) -> None:
+    """BOT_LOG_LEVEL applies to the bot's own loggers ("bot.*"); everything else logs warnings and errors only."""
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("bot").setLevel(level)
+    for noisy in QUIET_LOGGERS:
+        logger = logging.getLogger(noisy)
+        logger.setLevel(max(logging.WARNING, logger.level))
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, LogHygiene) for f in handler.filters):
+            handler.addFilter(LogHygiene(token))
 
 
 def cmd_extract(settings: Settings, argv: list[str]) -> int:
@@ -82,13 +130,12 @@ def main(argv: list[str] | None = None) -> int:
         help="run (default: Telegram if a token is set, else the terminal chat), chat, classify, check, extract",
     )
     args, rest = parser.parse_known_args(argv)
-    settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL (token included) at INFO; PTB logs request bodies (user text) at DEBUG.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger(noisy).level))
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.telegram_bot_token)
     if args.command == "extract":
         return cmd_extract(settings, rest)
     if rest:

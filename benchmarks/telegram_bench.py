@@ -1,0 +1,185 @@
+"""Telegram benchmark: messages from many chats through the real bot and the Bot API stand-in (real HTTP, real
+long polling, real handlers), checking that every message is answered exactly once and in order in its chat.
+The bot runs in its own process, as in production; the stand-in, the clock and the checks run here.
+
+    python benchmarks/telegram_bench.py [--chats 100] [--messages 1000] [--rate 0] [--telegram-limits] [--json]
+
+--rate 0 sends everything at once (a burst: latency then includes the wait in the queue); --rate N sends N
+messages a second, spread over the chats. Rate limits are off unless --telegram-limits applies Telegram's own
+(30 messages a second for the bot, 20 a minute per group), which then set the ceiling. The flood guard is off:
+10 messages at once from one chat is exactly what it is there to stop.
+
+Prints figures; asserts nothing about timing. Exits 1 if a message was not answered exactly once and in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from botapi_standin import BotApiStandIn  # noqa: E402
+
+from bot.__main__ import configure_logging  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.content import load_content  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.frontends.telegram import RetryingRateLimiter, build_application, serve  # noqa: E402
+
+# Messages written for the benchmark: a mix of routes, lengths and spellings; each chat starts at a different one.
+MESSAGES = [
+    "theres a man wiv a knife outside the chicken shop",
+    "my car got broken into last night and they took my laptop",
+    "lads dealing from the flat upstairs, cars pulling up all night",
+    "neighbours music is so loud every single night i cant sleep",
+    "what have the police done about drugs in bletchley",
+    "and how much cash did they get back",
+    "how do i report something without giving my name",
+    "hello",
+    "thanks a lot",
+    "is 101 the right number if its not an emergency",
+    "someone keeps trying car door handles on our street at night",
+    "im being made to hold drugs for some older boys and i want out",
+    "stats for aylesbery please",
+    "jfkdlsjfkdls",
+]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def script(chats: int, messages: int) -> list[tuple[int, str]]:
+    """(chat id, text) in sending order: round-robin over the chats, each chat's own messages in sequence."""
+    per_chat = [[] for _ in range(chats)]
+    for n in range(messages):
+        chat = n % chats
+        per_chat[chat].append(MESSAGES[(chat + len(per_chat[chat])) % len(MESSAGES)])
+    order = []
+    for index in range(max(map(len, per_chat))):
+        order += [(chat + 1, texts[index]) for chat, texts in enumerate(per_chat) if index < len(texts)]
+    return order
+
+
+def run_bot(base_url: str, token: str, telegram_limits: bool) -> None:
+    """The bot's own process, as in production: the real Application until SIGTERM."""
+    configure_logging("WARNING", token)  # as `python -m bot` does
+    limits = {} if telegram_limits else {"overall_max_rate": 0, "group_max_rate": 0}
+    settings = Settings(telegram_bot_token=token, telegram_base_url=base_url, flood_messages=0)
+    app = build_application(settings, Engine(load_content(ROOT)), rate_limiter=RetryingRateLimiter(**limits))
+
+    async def serve_until_sigterm() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        await serve(app, settings, stop, poll_timeout=1.0)
+
+    asyncio.run(serve_until_sigterm())
+
+
+def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
+    plan = script(args.chats, args.messages)
+    expected: dict[int, list[str]] = {}
+    states: dict[int, object] = {}
+    for chat, text in plan:  # what the engine itself answers, in each chat's order
+        state = states.setdefault(chat, engine.new_state())
+        expected.setdefault(chat, []).append(engine.handle(state, text).text)
+
+    with BotApiStandIn() as api:
+        # The bot runs in its own process, as it would against Telegram; the stand-in and the clock are here.
+        command = [sys.executable, __file__, "--run-bot", api.base_url, api.token]
+        bot = subprocess.Popen(command + (["--telegram-limits"] if args.telegram_limits else []))
+        try:
+            api.wait_for_sync(lambda: api.polls > 0, 60, "the bot to start polling")
+            sent_by_update: dict[int, int] = {}
+            start = time.perf_counter()
+            for number, (chat, text) in enumerate(plan):
+                if args.rate:
+                    time.sleep(max(0.0, start + number / args.rate - time.perf_counter()))
+                sent_by_update[api.text(chat, text)] = chat
+            total = lambda: sum(len(m) for m in api.all_sent().values())  # noqa: E731
+            api.wait_for_sync(lambda: total() >= len(plan), args.timeout, f"{len(plan)} replies")
+            time.sleep(0.3)  # room for a duplicate to show up
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(30)
+        replies = api.calls_to("sendMessage")
+
+    # Exactly once and in order: each chat's replies are, one for one, what the engine answers in that order.
+    got = {chat: [m["text"] for m in messages] for chat, messages in api.all_sent().items()}
+    wrong = [chat for chat in expected if got.get(chat) != expected[chat]]
+    # The k-th reply in a chat answers the k-th message sent to it.
+    injected: dict[int, list[float]] = {}
+    for update, chat in sorted(sent_by_update.items()):
+        injected.setdefault(chat, []).append(api.injected_at[update])
+    answered: dict[int, list[float]] = {}
+    for call in replies:
+        if call.status == 200:
+            answered.setdefault(int(call.params["chat_id"]), []).append(call.at)
+    latencies = [
+        (reply - sent) * 1000
+        for chat, times in answered.items()
+        for sent, reply in zip(injected[chat], times, strict=False)
+    ]
+    first, last = min(api.injected_at.values()), max(c.at for c in replies)
+    return {
+        "chats": args.chats,
+        "messages": len(plan),
+        "rate": args.rate or "burst",
+        "rate_limits": "telegram" if args.telegram_limits else "none",
+        "answered": sum(map(len, got.values())),
+        "exactly_once_in_order": not wrong and bot.returncode == 0,
+        "bot_exit": bot.returncode,
+        "wrong_chats": wrong[:10],
+        "seconds": round(last - first, 3),
+        "updates_per_second": round(len(plan) / (last - first), 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "max_ms": round(max(latencies), 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=0.0, help="messages a second (0: all at once)")
+    parser.add_argument("--telegram-limits", action="store_true", help="apply Telegram's 30 messages/s cap")
+    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--run-bot", nargs=2, metavar=("BASE_URL", "TOKEN"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run_bot:
+        run_bot(*args.run_bot, args.telegram_limits)
+        return 0
+    result = bench(args, Engine(load_content(ROOT)))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        how = "at once" if not args.rate else f"at {args.rate:g}/s"
+        print(
+            f"telegram bench: {result['messages']} messages from {result['chats']} chats, sent {how}; "
+            f"rate limits: {result['rate_limits']}; flood guard off"
+        )
+        verdict = "yes" if result["exactly_once_in_order"] else f"NO (chats {result['wrong_chats']})"
+        print(f"answered {result['answered']}/{result['messages']}; exactly once and in order in every chat: {verdict}")
+        print(
+            f"throughput: {result['updates_per_second']} updates/s ({result['seconds']} s, first update to last reply)"
+        )
+        print(f"update -> reply: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms")
+        if result["bot_exit"] != 0:
+            print(f"the bot exited with status {result['bot_exit']} on SIGTERM")
+    return 0 if result["exactly_once_in_order"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

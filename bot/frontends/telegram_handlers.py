@@ -1,0 +1,293 @@
+"""The Telegram front end's handlers: each kind of update becomes the engine's reply, sent in order per chat.
+
+Decisions (README "Deploy" has the user-facing side):
+- Edited text messages are answered as new messages: an edit usually corrects what the person meant, and the
+  corrected text may be the one that says someone is in danger. Edited locations are ignored: a live location
+  arrives as a stream of edits, and one answer to the first position is enough.
+- In group chats the bot answers commands, messages that mention it and replies to its own messages; nothing
+  else (people talk to each other there). A command meant for another bot (/start@other_bot) is left alone, and
+  an unknown command only gets an answer when it names this bot.
+- Conversation context is the engine's ChatState, kept in memory per chat and forgotten after the engine's
+  context_ttl; nothing about people is written anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import traceback
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.engine import Engine
+from bot.frontends.telegram_state import ButtonKeys, ChatStates, FloodGuard, OrderedSender, Verdict, split_text
+from bot.model import Button, ChatState, Reply, Route
+
+log = logging.getLogger("bot.frontends.telegram")
+
+# /command -> the reply it shows (and the route it stands for, for the logs)
+COMMAND_REPLIES: dict[str, tuple[str, Route]] = {
+    "help": ("help", Route.INFO),
+    "report": ("how_to_report", Route.REPORT_ONLINE),
+    "numbers": ("which_number", Route.INFO),
+    "privacy": ("privacy", Route.INFO),
+}
+# /start PAYLOAD (deep links t.me/<bot>?start=PAYLOAD) -> reply; "area_<area id>" opens that area's figures.
+START_PAYLOADS: dict[str, tuple[str, Route]] = {
+    **COMMAND_REPLIES,
+    "which_number": ("which_number", Route.INFO),
+    "area": ("area_picker", Route.INFO),
+}
+AREA_PAYLOAD = "area_"
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def choice_texts(engine: Engine) -> list[str]:
+    """Every choice button the content defines, so their keys survive a restart."""
+    return [b.text for spec in engine.content.replies.values() for b in spec.buttons if not b.url and "{" not in b.text]
+
+
+class TelegramFrontend:
+    """The handlers, with the per-chat memory they share. `attach` registers them on an Application."""
+
+    def __init__(self, engine: Engine, *, flood: FloodGuard) -> None:
+        self.engine = engine
+        self.states = ChatStates(engine.new_state, engine.context_ttl)
+        self.flood = flood
+        self.keys = ButtonKeys(choice_texts(engine))
+        self.sender: OrderedSender | None = None
+
+    def attach(self, app: Application) -> None:
+        self.sender = OrderedSender(lambda coroutine, update: app.create_task(coroutine, update=update))
+        app.add_handler(CommandHandler("start", self.on_start))
+        app.add_handler(CommandHandler("area", self.on_area))
+        app.add_handler(CommandHandler(list(COMMAND_REPLIES), self.on_command))
+        app.add_handler(MessageHandler(filters.COMMAND, self.on_unknown_command))
+        # filters.UpdateType.MESSAGES: new and edited messages (see the module docstring).
+        app.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGES, self.on_text))
+        app.add_handler(MessageHandler(filters.LOCATION & filters.UpdateType.MESSAGE, self.on_location))
+        app.add_handler(MessageHandler(filters.ATTACHMENT & filters.UpdateType.MESSAGE, self.on_non_text))
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_error_handler(self.on_error)
+
+    # ------------------------------------------------------------------ handlers
+    async def on_start(self, update: Update, context: Context) -> None:
+        """/start, and deep links: /start report, /start numbers, /start area, /start area_<area id>."""
+        if not self._admit(update, context):
+            return
+        payload = (context.args or [""])[0].lower()
+        reply = None
+        if payload.startswith(AREA_PAYLOAD):
+            reply = self.engine.handle_area(self._state(update), payload.removeprefix(AREA_PAYLOAD))
+        elif payload in START_PAYLOADS:
+            reply = self.engine.reply_by_id(*START_PAYLOADS[payload])
+        self._answer(update, context, reply or self.engine.reply_by_id("start"), "start")
+
+    async def on_command(self, update: Update, context: Context) -> None:
+        """/help, /report, /numbers, /privacy."""
+        if not self._admit(update, context):
+            return
+        name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
+        self._answer(update, context, self.engine.reply_by_id(*COMMAND_REPLIES[name]), "command")
+
+    async def on_area(self, update: Update, context: Context) -> None:
+        """/area shows the area picker; /area PLACE answers for that place."""
+        if not self._admit(update, context):
+            return
+        if context.args:
+            reply = self.engine.handle(self._state(update), " ".join(context.args))
+        else:
+            reply = self.engine.reply_by_id("area_picker")
+        self._answer(update, context, reply, "command")
+
+    async def on_unknown_command(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message.chat.type != ChatType.PRIVATE and not _names_bot(message, context.bot.username):
+            return  # "/roll" in a group is probably for another bot
+        if self._admit(update, context):
+            self._answer(update, context, self.engine.reply_by_id("unknown_command"), "command")
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """A message in the person's own words (or an edit of one) goes to the engine."""
+        if not self._admit(update, context):
+            return
+        text = _without_mention(update.effective_message.text, context.bot.username)
+        reply = self.engine.handle(self._state(update), text)
+        self._answer(update, context, reply, "edit" if update.edited_message else "text")
+
+    async def on_location(self, update: Update, context: Context) -> None:
+        """A shared location (or venue) is answered with its area's figures and routes, or the honest answer."""
+        if not self._admit(update, context):
+            return
+        where = update.effective_message.location
+        reply = self.engine.handle_location(self._state(update), where.latitude, where.longitude)
+        self._answer(update, context, reply, "location")
+
+    async def on_non_text(self, update: Update, context: Context) -> None:
+        """Photos, voice notes, videos, stickers, files, contacts: the bot reads text only."""
+        if self._admit(update, context):
+            self._answer(update, context, self.engine.reply_by_id("non_text"), "non_text")
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """A choice button sends its text as the next message; the press is acknowledged first."""
+        query = update.callback_query
+        # Telegram shows a spinner on the button until the callback query is answered.
+        context.application.create_task(_acknowledge(query), update=update)
+        if query.message is None or not self._admit(update, context):
+            return
+        text = self.keys.text(query.data)
+        if text is None:  # a button from an older version of the content
+            self._answer(update, context, self.engine.reply_by_id("start"), "old_button")
+            return
+        self._answer(update, context, self.engine.handle(self._state(update), text), "button")
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure without anything the person wrote, and tell them, with the 999 line."""
+        error = context.error
+        if not isinstance(update, Update):
+            # Polling or start-up trouble: PTB retries it. The message of an InvalidToken holds the token.
+            log.warning("Telegram problem outside an update: %s; retrying", _describe(error))
+            return
+        log.error("update %s failed: %s", update.update_id, _describe(error))
+        chat = update.effective_chat
+        if chat is None or isinstance(error, Forbidden):  # Forbidden: the person blocked the bot
+            return
+        reply = self.engine.reply_by_id("error")
+
+        async def tell() -> None:
+            try:
+                await self.deliver(context, chat.id, reply, None)
+            except TelegramError as exc:
+                log.warning("update %s: the error reply failed too: %s", update.update_id, _describe(exc))
+
+        # Queued like any reply, so it comes after the answers already on their way to this chat.
+        self.sender.submit(chat.id, tell, update)
+
+    # ------------------------------------------------------------------ shared steps
+    def _admit(self, update: Update, context: Context) -> bool:
+        """Whether to answer: the message is for the bot and the chat is not flooding it."""
+        chat = update.effective_chat
+        if chat is None:
+            return False
+        if chat.type != ChatType.PRIVATE and not _addressed(update, context.bot.id, context.bot.username):
+            log.debug("update %s: group message not addressed to the bot", update.update_id)
+            return False
+        verdict = self.flood.check(chat.id)
+        if verdict is Verdict.NOTICE:
+            self._answer(update, context, self.engine.reply_by_id("flood_notice"), "flood")
+        elif verdict is Verdict.QUIET:
+            log.info("update %s: not answered, chat is over the flood limit", update.update_id)
+        return verdict is Verdict.ANSWER
+
+    def _state(self, update: Update) -> ChatState:
+        return self.states.get(update.effective_chat.id)
+
+    def _answer(self, update: Update, context: Context, reply: Reply, kind: str) -> None:
+        """Log the facts (never the text) and queue the reply behind this chat's earlier replies."""
+        log.info("update %s %s: intent=%s route=%s", update.update_id, kind, reply.intent, reply.route)
+        chat_id = update.effective_chat.id
+        message = update.effective_message if update.callback_query is None else None
+        quote = message.message_id if message and message.chat.type != ChatType.PRIVATE else None
+        received = time.perf_counter()
+
+        async def send() -> None:
+            await self.deliver(context, chat_id, reply, quote)
+            log.debug("update %s: reply sent in %.1f ms", update.update_id, (time.perf_counter() - received) * 1000)
+
+        self.sender.submit(chat_id, send, update)
+
+    async def deliver(self, context: Context, chat_id: int, reply: Reply, quote: int | None) -> None:
+        """Send a reply, split to fit Telegram's limit; the buttons go under the last part."""
+        parts = split_text(reply.text)
+        for number, part in enumerate(parts, 1):
+            await context.bot.send_message(
+                chat_id,
+                part,
+                reply_markup=self.keyboard(reply.buttons) if number == len(parts) else None,
+                # In a group, quote the message being answered so everyone sees who the answer is for.
+                reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
+                if quote and number == 1
+                else None,
+            )
+
+    def keyboard(self, buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+        """Link buttons open the online forms; choice buttons carry a short key for their text."""
+        rows = [
+            [
+                InlineKeyboardButton(b.text, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.text, callback_data=self.keys.key(b.text))
+            ]
+            for b in buttons
+        ]
+        return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Stop the button's spinner. A failure here is not the person's problem: their answer is sent regardless."""
+    try:
+        await query.answer()
+    except TelegramError as exc:  # most often "query is too old": a button pressed long after it was sent
+        log.info("callback query not acknowledged: %s", type(exc).__name__)
+
+
+def _addressed(update: Update, bot_id: int, username: str) -> bool:
+    """In a group: a button press, a command, a mention of the bot, or a reply to one of its messages."""
+    if update.callback_query is not None:
+        return True
+    message = update.effective_message
+    if message is None:
+        return False
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return True
+    text = message.text or ""
+    if text.startswith("/") and message.entities and message.entities[0].type == MessageEntity.BOT_COMMAND:
+        command = text[: message.entities[0].length]
+        return "@" not in command or command.split("@", 1)[1].lower() == (username or "").lower()
+    return _names_bot(message, username) or any(
+        e.type == MessageEntity.TEXT_MENTION and e.user and e.user.id == bot_id
+        for e in (*message.entities, *message.caption_entities)
+    )
+
+
+def _names_bot(message: Message, username: str | None) -> bool:
+    """Whether the text or caption contains @username (as a mention or in /command@username)."""
+    if not username:
+        return False
+    pattern = re.compile(rf"@{re.escape(username)}\b", re.IGNORECASE)
+    return bool(pattern.search(message.text or "") or pattern.search(message.caption or ""))
+
+
+def _without_mention(text: str, username: str | None) -> str:
+    if not username:
+        return text
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
+def _describe(error: BaseException | None) -> str:
+    """An error's type and where it was raised, plus Telegram's description; never the text of a message."""
+    if error is None:
+        return "unknown error"
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    where = " < ".join(f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}" for frame in reversed(frames))
+    detail = type(error).__name__
+    # Telegram's own descriptions ("Bad Request: chat not found") carry no user text; an InvalidToken carries
+    # the token and other exceptions may carry anything, so only the type is logged for those.
+    if isinstance(error, TelegramError) and not isinstance(error, InvalidToken):
+        detail += f" ({error.message})"
+        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+            detail += " [network]"
+    return f"{detail} at {where}" if where else detail

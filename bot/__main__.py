@@ -129,7 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         choices=[*sorted(COMMANDS), "extract"],
         help="run (default: Telegram if a token is set, else the terminal chat), chat, classify, check, extract",
     )
-    args, rest = parser.parse_known_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # `extract` has flags of its own (and its own --help), so it takes everything after its name.
+    is_extract = argv[:1] == ["extract"]
+    args, rest = (argparse.Namespace(command="extract"), argv[1:]) if is_extract else parser.parse_known_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -126,9 +126,7 @@ class Figures:
         return [f for f in self._by_area.get(area_id, []) if any(t in padded for t in self._topics[id(f)])]
 
     def render(self, area_id: str, folded: str = "") -> tuple[str, str]:
-        """The area's figures, those asked about first, and the sources line(s)."""
-        figures = self._by_area.get(area_id, [])
-        asked = self.topics_in(folded, area_id)
-        ordered = asked + [f for f in figures if f not in asked]
-        sources = dict.fromkeys(f.source for f in ordered)
-        return "\n".join(map(format_figure, ordered)), "\n".join(format_source(self._sources[s]) for s in sources)
+        """The figures asked about ("how much cash?"), or all of the area's when none is named; and their sources."""
+        shown = self.topics_in(folded, area_id) or self._by_area.get(area_id, [])
+        sources = dict.fromkeys(f.source for f in shown)
+        return "\n".join(map(format_figure, shown)), "\n".join(format_source(self._sources[s]) for s in sources)

@@ -22,12 +22,21 @@ FUZZY_MIN_LENGTH = 6  # shorter words are too easily another word
 class AreaHit:
     area: Area
     place: str  # the place as the person wrote it, cleaned up: "Bletchley", "MK14"
+    start: int = 0  # the words of the message that name it: words[start:end]
+    end: int = 0
+
+    def remove_from(self, folded: str) -> str:
+        """The text without the place, so a place name is no evidence of what the person wants."""
+        words = folded.split()
+        return " ".join(words[: self.start] + words[self.end :])
 
 
 class AreaFinder:
     """Find the first place a message names, by name, alias, town or postcode district."""
 
-    def __init__(self, areas: Collection[Area], known_words: Collection[str] = ()) -> None:
+    def __init__(
+        self, areas: Collection[Area], known_words: Collection[str] = (), english: Collection[str] = ()
+    ) -> None:
         self._by_term: dict[str, Area] = {}
         self._postcodes: dict[str, Area] = {}
         for area in areas:
@@ -40,6 +49,7 @@ class AreaFinder:
         self._terms = [term for term in self._by_term if len(term) >= FUZZY_MIN_LENGTH]
         # Words the intents use are real words, never misspelt places ("reading" aside, which is both).
         self._known = frozenset(known_words) - set(self._by_term)
+        self._english = frozenset(english)
 
     def at(self, latitude: float, longitude: float) -> Area | None:
         """The area whose circle holds the point (the nearest centre when circles overlap), or None."""
@@ -50,16 +60,27 @@ class AreaFinder:
     def find(self, folded: str) -> AreaHit | None:
         """The earliest place named in already-folded text, or None."""
         words = folded.split()
+        first: AreaHit | None = None
         for start in range(len(words)):
-            if words[start] not in self._first_words and not words[start][-1].isdigit():
-                continue  # no place name starts with this word, and it is no postcode district
-            for size in range(min(MAX_WORDS, len(words) - start), 0, -1):
-                phrase = " ".join(words[start : start + size])
-                if area := self._by_term.get(phrase):
-                    return AreaHit(area, phrase.title() if len(phrase) > 3 else phrase.upper())
-            if (m := _POSTCODE.fullmatch(words[start])) and (area := self._postcodes.get(m.group(1))):
-                return AreaHit(area, m.group(1).upper())
-        return self._fuzzy(words)
+            hit = self._exact_at(words, start)
+            if hit is None:
+                continue
+            # A place that is also a common word ("reading") gives way to a later, unambiguous one.
+            if hit.end - hit.start > 1 or words[start] not in self._english:
+                return hit
+            first = first or hit
+        return first or self._fuzzy(words)
+
+    def _exact_at(self, words: list[str], start: int) -> AreaHit | None:
+        if words[start] not in self._first_words and not words[start][-1].isdigit():
+            return None  # no place name starts with this word, and it is no postcode district
+        for size in range(min(MAX_WORDS, len(words) - start), 0, -1):
+            phrase = " ".join(words[start : start + size])
+            if area := self._by_term.get(phrase):
+                return AreaHit(area, phrase.title() if len(phrase) > 3 else phrase.upper(), start, start + size)
+        if (m := _POSTCODE.fullmatch(words[start])) and (area := self._postcodes.get(m.group(1))):
+            return AreaHit(area, m.group(1).upper(), start, start + 1)
+        return None
 
     def _fuzzy(self, words: list[str]) -> AreaHit | None:
         for start in range(len(words)):
@@ -72,7 +93,7 @@ class AreaFinder:
                     continue
                 best = process.extractOne(phrase, self._terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                 if best:
-                    return AreaHit(self._by_term[best[0]], best[0].title())
+                    return AreaHit(self._by_term[best[0]], best[0].title(), start, start + size)
         return None
 
 

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 from bot.areas import AreaFinder, AreaHit, Figures
 from bot.content import Content, load_content
-from bot.matcher import IntentIndex, Match, load_english_words
+from bot.matcher import IntentIndex, Match, load_english_words, rank
 from bot.model import Button, ChatState, Reply, Route
 from bot.normalise import Normaliser, split_sentences
-from bot.safety import SafetyRules
+from bot.safety import Assessment, SafetyRules
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ MARGIN = 2.0  # two intents with different routes closer than this are too close
 EMERGENCY_MIN = 30.0  # a matched emergency at or above this leads with 999 unless the rules say it is calm
 CALM_EVIDENCE = 1000.0  # taken off the emergency score when the rules say the message is calm
 PLACE_EVIDENCE = 10.0  # added to the area-figures score when the message names a place
-TOPIC_EVIDENCE = 10.0  # and again when it also names something the place's figures count ("cash", "prison")
+TOPIC_EVIDENCE = 15.0  # and again when it also names something the place's figures count ("cash", "prison")
 PLACE_ONLY_WORDS = 3  # "bletchley", "what about mk": a place and little else asks for its figures
 
 
@@ -36,7 +36,7 @@ class Engine:
         self.normalise = Normaliser(content.spelling)
         self.safety = SafetyRules(content.safety, self.normalise)
         self.index = IntentIndex(content.intents, self.normalise, load_english_words())
-        self.areas = AreaFinder(content.areas, self.index.vocabulary | self.index.english)
+        self.areas = AreaFinder(content.areas, self.index.vocabulary | self.index.english, self.index.english)
         self.figures = Figures(content.figures)
         self.intents = {intent.id: intent for intent in content.intents}
         self.stats_intent = next((i.id for i in content.intents if i.route is Route.AREA_STATS), None)
@@ -81,17 +81,23 @@ class Engine:
         normalised = " ".join(sentences)[:MAX_CHARS]
         if not any(ch.isalnum() for ch in normalised):
             return self._reply("empty", Route.CLARIFY, "empty_message")
+        danger_intent = self.content.safety.danger_intent
         hit = self.areas.find(normalised)
-        evidence = self._area_evidence(hit, normalised)
+        # The place itself says nothing about what the person wants ("fight in bletchley" is no figures question
+        # because examples of figures questions name bletchley); it counts below, as evidence for area figures.
+        scores = self.index.scores(hit.remove_from(normalised) if hit else normalised)
         calm = assessment.calm or assessment.negated
+        unboosted = rank(scores)
+        if not calm and unboosted and unboosted.intent == danger_intent and unboosted.score >= CONFIDENT:
+            # Decided before a named place counts for anything: "fight in bletchley" is not a figures question.
+            return self._remember(state, self._reply(danger_intent, Route.CALL_999, "emergency_first"))
+        evidence = self._area_evidence(hit, normalised)
         if calm:
             # The rules saw the past, "not urgent" or a negated danger sign: the emergency intent is out of the
             # running, so "nobody's in danger, I want to report dealing" is not "too close to call".
-            evidence[self.content.safety.danger_intent] = -CALM_EVIDENCE
-        match = self.index.match(normalised, evidence)
-        if match and match.intent == self.content.safety.danger_intent and match.score >= EMERGENCY_MIN:
-            return self._remember(state, self._reply(match.intent, Route.CALL_999, "emergency_first"))
-        if calm and (match is None or match.score < CONFIDENT) and self._sounds_like_emergency(normalised):
+            evidence[danger_intent] = -CALM_EVIDENCE
+        match = rank(scores, evidence)
+        if calm and self._told_calmly(assessment, scores, match):
             # Words of an emergency told calmly ("there was a stabbing last year"): a report, not a 999 call.
             past = self.intents[self.content.safety.calm_intent]
             return self._remember(state, self._reply(past.id, past.route, past.reply))
@@ -122,9 +128,16 @@ class Engine:
             return False
         return self.intents[match.intent].route is not self.intents[match.runner_up].route
 
-    def _sounds_like_emergency(self, normalised: str) -> bool:
-        scores = self.index.scores(normalised)
-        return scores.get(self.content.safety.danger_intent, 0.0) >= EMERGENCY_MIN
+    def _told_calmly(self, assessment: Assessment, scores: dict[str, float], match: Match | None) -> bool:
+        """A calm message about an emergency that no reporting intent answers well: the past-crime report.
+
+        It is never answered as small talk: "my son was stabbed last night" must not get "thanks" or "hello".
+        """
+        weak = (
+            match is None or match.score < CONFIDENT or self.intents[match.intent].route in (Route.INFO, Route.CLARIFY)
+        )
+        sounds_urgent = scores.get(self.content.safety.danger_intent, 0.0) >= EMERGENCY_MIN or assessment.calmed
+        return weak and sounds_urgent
 
     def _area_evidence(self, hit: AreaHit | None, normalised: str) -> dict[str, float]:
         """A named place is evidence for the area-figures intent; a place and a figure's topic, more so."""

@@ -251,7 +251,7 @@ class IntentIndex:
         }
         if len(words) <= SHORT_WORDS:
             text = " ".join(words)
-            short = process.extract(text, self._short_texts, scorer=fuzz.ratio, limit=5, score_cutoff=60)
+            short = process.extract(text, self._short_texts, scorer=fuzz.ratio, limit=5, score_cutoff=80)
             for _, score, k in short:
                 label = self._labels[self._short_ids[k]]
                 scores[label] = max(scores[label], score)
@@ -262,12 +262,17 @@ class IntentIndex:
 
         `boost` adds evidence the caller has from elsewhere (a place named in the message favours area figures).
         """
-        scores = self.scores(normalised)
-        for intent, extra in (boost or {}).items():
-            if intent in scores and scores[intent] > 0:
-                scores[intent] += extra
-        top = heapq.nlargest(2, scores.items(), key=lambda kv: kv[1])
-        if not top or top[0][1] <= 0:
-            return None
-        runner = top[1] if len(top) > 1 else (None, 0.0)
-        return Match(top[0][0], top[0][1], runner[0], runner[1])
+        return rank(self.scores(normalised), boost)
+
+
+def rank(scores: Mapping[str, float], boost: Mapping[str, float] | None = None) -> Match | None:
+    """The best two of `scores` after adding `boost` to the intents that scored at all; None when none did."""
+    boosted = dict(scores)
+    for intent, extra in (boost or {}).items():
+        if boosted.get(intent, 0.0) > 0:
+            boosted[intent] += extra
+    top = heapq.nlargest(2, boosted.items(), key=lambda kv: kv[1])
+    if not top or top[0][1] <= 0:
+        return None
+    runner = top[1] if len(top) > 1 else (None, 0.0)
+    return Match(top[0][0], top[0][1], runner[0], runner[1])

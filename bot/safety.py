@@ -19,6 +19,7 @@ class Assessment:
     danger: bool  # a sentence shows danger now: the reply must lead with 999
     calm: bool  # some sentence is about the past, keeps happening, or says it is not urgent
     negated: bool = False  # a danger sign was there but negated ("he didnt have a knife")
+    calmed: bool = False  # a danger sign was there in a calm sentence ("there was a stabbing last year")
     cue: str | None = None  # the danger sign that decided it, for logs and tests (never the message)
 
 
@@ -35,6 +36,7 @@ class SafetyRules:
         self._calm = _union(spec.calm)
         self._now = _union(spec.now)
         self._negation = _union(spec.negation)
+        self._breakers = _union(spec.negation_breakers)
 
     def assess(self, text: str) -> Assessment:
         """Danger in any one sentence wins unless that same sentence is calm and does not say it is happening now."""
@@ -42,7 +44,7 @@ class SafetyRules:
 
     def assess_sentences(self, sentences: list[str]) -> Assessment:
         """`assess` for a message already split into sentences and normalised."""
-        calm_seen = negated_seen = False
+        calm_seen = negated_seen = calmed_seen = False
         for sentence in sentences:
             cue, negated = self._danger_cue(sentence)
             calm = self._search(self._calm, sentence)
@@ -50,7 +52,8 @@ class SafetyRules:
             negated_seen = negated_seen or negated
             if cue and (not calm or self._search(self._now, sentence)):
                 return Assessment(danger=True, calm=calm_seen, negated=negated_seen, cue=cue)
-        return Assessment(danger=False, calm=calm_seen, negated=negated_seen)
+            calmed_seen = calmed_seen or bool(cue)
+        return Assessment(danger=False, calm=calm_seen, negated=negated_seen, calmed=calmed_seen)
 
     def _danger_cue(self, sentence: str) -> tuple[str | None, bool]:
         """The first danger sign that is not negated, and whether a negated one came before it."""
@@ -59,7 +62,7 @@ class SafetyRules:
             return None, negated
         for match in self._danger.finditer(sentence):
             before = " ".join(sentence[: match.start()].split()[-NEGATION_WINDOW:])
-            if not self._search(self._negation, before):
+            if not self._search(self._negation, before) or self._search(self._breakers, before):
                 return match.group(0), negated
             negated = True
         return None, negated

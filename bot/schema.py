@@ -120,10 +120,11 @@ class Safety(Strict):
     calm: list[Text] = []
     now: list[Text] = []
     negation: list[Text] = []
+    negation_breakers: list[Text] = []
     danger_intent: Id = "emergency"
     calm_intent: Id = "past_crime"
 
-    @field_validator("danger", "calm", "now", "negation")
+    @field_validator("danger", "calm", "now", "negation", "negation_breakers")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         return _compiles(patterns)

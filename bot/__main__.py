@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from collections.abc import Callable
 
 from bot.config import Settings, SettingsError, load_settings, telegram_problems
 from bot.content import ContentError, load_content
@@ -42,16 +44,27 @@ def cmd_check(settings: Settings) -> int:
     return 0
 
 
+def _until_the_reader_leaves(run: Callable[[], int]) -> int:
+    """Run a stdout front end; when the reader goes away (`... | head`), stop quietly as Unix tools do."""
+    try:
+        return run()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
+        return 0
+
+
 def cmd_chat(settings: Settings) -> int:
     from bot.frontends import console
 
-    return console.run(_engine(settings), sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    engine = _engine(settings)
+    return _until_the_reader_leaves(lambda: console.run(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty()))
 
 
 def cmd_classify(settings: Settings) -> int:
     from bot.frontends import classify
 
-    return classify.run(_engine(settings), sys.stdin, sys.stdout)
+    engine = _engine(settings)
+    return _until_the_reader_leaves(lambda: classify.run(engine, sys.stdin, sys.stdout))
 
 
 def cmd_run(settings: Settings) -> int:

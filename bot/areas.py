@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -13,6 +14,7 @@ from bot.normalise import fold
 from bot.schema import Area, Figure, FigureFile, Source
 
 _POSTCODE = re.compile(r"\b([a-z]{1,2}[0-9][0-9a-z]?)(?: ?[0-9][a-z]{2})?\b")
+_PLACE_PREPOSITIONS = frozenset({"in", "around", "round", "near", "at", "from", "for", "about"})
 MAX_WORDS = 4  # the longest place name, in words
 FUZZY_CUTOFF = 86.0  # rapidfuzz ratio a misspelt place must reach ("miltn keynes", "aylesbery")
 FUZZY_MIN_LENGTH = 6  # shorter words are too easily another word
@@ -70,6 +72,17 @@ class AreaFinder:
                 return hit
             first = first or hit
         return first or self._fuzzy(words)
+
+    def names_unknown_place(self, folded: str) -> bool:
+        """Whether the text seems to name a place the content does not know ("what about in newtown")."""
+        words = folded.split()
+        return any(
+            before in _PLACE_PREPOSITIONS
+            and len(word) >= FUZZY_MIN_LENGTH - 2
+            and word.isalpha()
+            and word not in self._known
+            for before, word in pairwise(words)
+        )
 
     def _exact_at(self, words: list[str], start: int) -> AreaHit | None:
         if words[start] not in self._first_words and not words[start][-1].isdigit():

@@ -11,7 +11,9 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from bot.model import Route
 from bot.normalise import fold
+from bot.quantities import find_quantities
 from bot.schema import Area, FigureFile, Intent, Link, ReplySpec, Safety, Spelling
 
 # Replies the engine asks for by name, whatever the intents say.
@@ -118,6 +120,9 @@ class _Reader:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 key = loader.construct_object(key_node)
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    self.add(file, key_node.start_mark.line + 1, "a key must be plain text, not a list or a mapping")
+                    continue
                 if key in out:
                     self.add(file, key_node.start_mark.line + 1, f"key {key!r} appears twice")
                 out[key] = self._build(loader, value_node, (*path, key), file)
@@ -227,6 +232,23 @@ def _cross_check(
         for path, text in texts:
             for problem in _placeholder_problems(text, links):
                 add(fr, line(fr, (reply_id, *path)), f"reply '{reply_id}': {problem}")
+    # The promises the bot makes are checked here, so that an edit cannot quietly break them.
+    if "emergency_first" in replies and "999" not in replies["emergency_first"].text.splitlines()[0]:
+        add(fr, line(fr, ("emergency_first", "text")), "reply 'emergency_first' must say 999 in its first line")
+    for i, intent in enumerate(intents):
+        if intent.route is Route.CALL_999 and intent.reply != "emergency_first":
+            add(fi, line(fi, (i, "reply")), f"intent '{intent.id}' routes to 999, so its reply must be emergency_first")
+        spec = replies.get(intent.reply)
+        if (
+            intent.route in (Route.REPORT_ONLINE, Route.CALL_101)
+            and spec
+            and not spec.text.endswith("{emergency_line}")
+        ):
+            add(
+                fr,
+                line(fr, (intent.reply, "text")),
+                f"reply '{intent.reply}' answers reports ('{intent.id}'), so it must end with {{emergency_line}}",
+            )
     for reply_id in sorted((ENGINE_REPLIES | FRONTEND_REPLIES) - replies.keys()):
         add(fr, 1, f"reply '{reply_id}' is missing; the engine needs it")
 
@@ -246,6 +268,13 @@ def _cross_check(
                 listed.add(folded)
 
     for k, figure in enumerate(figures.figures):
+        # The quote is the release's own words: they must state the value, in digits or in words.
+        if not any(q.value == figure.value for q in find_quantities(figure.quote)):
+            add(
+                ff,
+                line(ff, ("figures", k, "quote")),
+                f"figure '{figure.label}': its value {figure.value:,g} is not in its quote, so nobody can check it",
+            )
         if figure.area not in area_ids:
             add(
                 ff, line(ff, ("figures", k, "area")), f"figure '{figure.label}' names area '{figure.area}', not in {fa}"

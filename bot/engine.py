@@ -40,8 +40,8 @@ class Engine:
         self.figures = Figures(content.figures)
         self.intents = {intent.id: intent for intent in content.intents}
         self.stats_intent = next((i.id for i in content.intents if i.route is Route.AREA_STATS), None)
-        by_id = {area.id: area for area in content.areas}
-        names = [by_id[a].name for a in self.figures.area_ids]
+        self.areas_by_id = {area.id: area for area in content.areas}
+        names = [self.areas_by_id[a].name for a in self.figures.area_ids]
         links = {key: link.url or link.number for key, link in content.links.items()}
         self._values = {
             "links": SimpleNamespace(**links),
@@ -159,9 +159,10 @@ class Engine:
 
     def _area_reply(self, hit: AreaHit | None, state: ChatState, normalised: str) -> Reply:
         stats = self.stats_intent or "area_stats"
-        if hit is None and state.area is None:
+        # The last answer's area serves a follow-up, not a question about a place the content does not know.
+        if hit is None and (state.area is None or self.areas.names_unknown_place(normalised)):
             return self._reply(stats, Route.CLARIFY, "which_area")
-        area = hit.area if hit else next(a for a in self.content.areas if a.id == state.area)
+        area = hit.area if hit else self.areas_by_id[state.area]
         place = hit.place if hit else area.name
         if not area.in_force:
             return self._reply(stats, Route.INFO, "outside_force", area=area.id, place=place)

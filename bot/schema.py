@@ -109,9 +109,11 @@ class FigureFile(Strict):
 def _compiles(patterns: list[str]) -> list[str]:
     for pattern in patterns:
         try:
-            re.compile(pattern)
+            compiled = re.compile(pattern)
         except re.error as exc:
             raise ValueError(f"regular expression {pattern!r} does not compile: {exc}") from None
+        if compiled.search(""):
+            raise ValueError(f"regular expression {pattern!r} matches empty text, so it would match every sentence")
     return patterns
 
 

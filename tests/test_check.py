@@ -176,6 +176,45 @@ def bad_regex(root: Path) -> Break:
     return Break("content/safety.yaml", index + 2, ("does not compile",))
 
 
+def regex_matching_everything(root: Path) -> Break:
+    """A calm rule that matches every sentence would silence every emergency."""
+    path = root / "content/safety.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^calm:")
+    lines.insert(index + 1, "  - 'zzz|'")
+    _save(path, lines)
+    return Break("content/safety.yaml", index + 2, ("matches empty text",))
+
+
+def reporting_reply_without_999_line(root: Path) -> Break:
+    path = root / "content/replies.yaml"
+    lines = _lines(path)
+    start = _first(lines, r"^report_drugs:")
+    index = _first(lines, r"^    \{emergency_line\}$", start)
+    del lines[index]
+    _save(path, lines)
+    return Break("content/replies.yaml", _first(lines, r"^  text:", start) + 1, ("must end with", "emergency_line"))
+
+
+def emergency_reply_not_leading_with_999(root: Path) -> Break:
+    path = root / "content/replies.yaml"
+    lines = _lines(path)
+    start = _first(lines, r"^emergency_first:")
+    index = _first(lines, r"^  text:", start)
+    lines.insert(index + 1, "    Stay calm.")
+    _save(path, lines)
+    return Break("content/replies.yaml", index + 1, ("999", "first line"))
+
+
+def figure_value_not_in_quote(root: Path) -> Break:
+    path = root / "content/figures.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^    value: 157000$")
+    lines[index] = "    value: 175000"
+    _save(path, lines)
+    return Break("content/figures.yaml", _first(lines, r"^    quote: .*157,000", index) + 1, ("175,000", "quote"))
+
+
 BREAKAGES: dict[str, Callable[[Path], Break]] = {
     "invalid YAML": bad_yaml,
     "unknown route": unknown_route,
@@ -188,6 +227,10 @@ BREAKAGES: dict[str, Callable[[Path], Break]] = {
     "intent naming a missing reply": missing_reply,
     "missing file": missing_file,
     "regular expression that does not compile": bad_regex,
+    "regular expression that matches everything": regex_matching_everything,
+    "reporting reply without the 999 line": reporting_reply_without_999_line,
+    "emergency reply not leading with 999": emergency_reply_not_leading_with_999,
+    "figure whose value is not in its quote": figure_value_not_in_quote,
 }
 
 

@@ -30,6 +30,7 @@ _DATE = (
 )
 _DATED = re.compile(rf"\b(?:date|dated|published|posted|released|issued)\b\W*(?:on\s+)?(?P<date>{_DATE})", re.I)
 _ISO = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
+_DATE_LINE = re.compile(rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_DATE})", re.I)
 _PUBLISHER = re.compile(r"\b((?:[A-Z][a-z]+ ){1,3}(?:Police|Constabulary))\b")
 
 
@@ -48,8 +49,12 @@ def find_published(text: str) -> dt.date | None:
     """The date the release says it was published ("date 2023-10-26", "Published: 3 July 2024"); never a guess."""
     match = _DATED.search(text)
     words = match["date"] if match else None
-    if words is None and (iso := _ISO.search("\n".join(text.strip().splitlines()[:3]))):
-        words = iso.group()
+    if words is None:
+        # A line that is only a date, among the first three, is the release's date line ("12 March 2024").
+        for line in text.strip().splitlines()[:3]:
+            if (alone := _DATE_LINE.fullmatch(line.strip())) or (alone := _ISO.search(line)):
+                words = alone.group()
+                break
     if words is None:
         return None
     words = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", re.sub(r"[\s,]+", " ", words))

@@ -189,8 +189,8 @@ def _skip(quantity: Quantity, sentence: str, periods: list[re.Match[str]]) -> bo
             return True
         if quantity.value in (101, 111, 999) and _PHONE_CUE.search(before):
             return True
-        if re.search(r"\baged\s*$", before, re.I):
-            return True
+        if re.search(r"\b(?:aged|under|over the age of|age of)\s*$", before, re.I):
+            return True  # an age ("aged 19", "under 18"), not a count
     if re.match(rf"\s*(?:st|nd|rd|th)?\s*{MONTH}", after) or re.search(rf"{MONTH}\s*$", before):
         return True
     return bool(_COMPARED.search(before[-60:]))

@@ -344,3 +344,15 @@ def test_write_adds_then_refuses_then_replaces(capsys: pytest.CaptureFixture[str
     assert code == 0, err
     assert path.read_text(encoding="utf-8") == once
     load_content(root)
+
+
+def test_an_age_is_not_a_figure_and_a_date_line_is_the_date() -> None:
+    from bot.figure_source import find_published
+    from bot.figure_text import find_figures
+
+    release = (
+        "Thames Valley Police\n12 March 2024\n\n"
+        "Officers in Reading have arrested 40 people since January. Nearly half of those arrested were under 18.\n"
+    )
+    assert [finding.mention.quantity.value for finding in find_figures(release)] == [40]
+    assert str(find_published(release)) == "2024-03-12"

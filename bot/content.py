@@ -23,7 +23,7 @@ ENGINE_REPLIES = frozenset(
 )
 # Replies the front ends ask for by name (commands, non-text messages, errors).
 FRONTEND_REPLIES = frozenset(
-    {"start", "privacy", "non_text", "unknown_command", "area_picker", "flood_notice", "error"}
+    {"start", "privacy", "non_text", "unknown_command", "area_picker", "flood_notice", "error", "goodbye"}
 )
 PLACEHOLDERS = frozenset({"emergency_line", "area", "figures", "sources", "areas_with_figures", "place"})
 FILES = {

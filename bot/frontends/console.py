@@ -50,5 +50,5 @@ def run(engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: bool) -> 
         reply = engine.handle(state, message)
         buttons = reply.buttons
         print(render(reply), file=stdout, flush=True)
-    print("bot> Take care. If a crime is happening now or someone is in danger, call 999.", file=stdout)
+    print(render(engine.reply_by_id("goodbye")), file=stdout)
     return 0

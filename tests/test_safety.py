@@ -142,3 +142,11 @@ def test_no_danger_sign_is_not_danger(assess, text: str) -> None:
 def test_long_message_with_danger_at_the_end(assess) -> None:
     calm = "the council never answer about the fly tipping behind the shops. " * 100
     assert assess(calm + "theres a man with a gun in the car park").danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is it against the law to carry a penknife", "what should i do if i see someone carrying a knife"],
+)
+def test_a_question_about_weapons_in_general_is_not_danger_now(engine: Engine, text: str) -> None:
+    assert not engine.safety.assess(text).danger, text

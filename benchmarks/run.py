@@ -34,6 +34,7 @@ PY = sys.executable
 # where each start-up indexes over a hundred thousand examples, to keep the whole run to a few minutes.
 SCALES = {1: (20000, 5, 5000), 10: (10000, 3, 5000), 100: (2000, 1, 1000)}
 CHATS = (1, 10, 100)
+TG_REPEATS = 3  # runs of each Telegram benchmark; the median is compared with its target
 STARTUP_RUNS, BATCH = SCALES[1][1], SCALES[1][2]
 # A Telegram bot process also holds python-telegram-bot and httpx; classify with them imported stands in for it.
 WITH_PTB = "import sys, telegram.ext, httpx; from bot.__main__ import main; sys.exit(main(['classify']))"
@@ -122,9 +123,11 @@ def engine_runs(source: Path) -> list[dict[str, float]]:
 def telegram_runs() -> tuple[list[dict[str, object]], str]:
     """benchmarks/telegram_bench.py for 1, 10 and 100 chats, or why it was not run.
 
-    Two runs a chat count: a burst (everything at once) gives the most updates a second the bot can answer; a
-    steady 300 messages a second (the throughput target) gives the latency a person sees at that load. A burst's
-    latency is mostly the wait in the queue, so it is not compared with the latency target.
+    Two kinds of run a chat count: a burst (everything at once) gives the most updates a second the bot can
+    answer; a steady 300 messages a second (the throughput target) gives the latency a person sees at that load.
+    A burst's latency is mostly the wait in the queue, so it is not compared with the latency target. Each run is
+    repeated TG_REPEATS times in a fresh bot process, as a shared 2-core machine is noisy: the targets table
+    shows the median run, with the range; every run is in the raw figures.
     """
     bench = HERE / "telegram_bench.py"
     if not bench.exists():
@@ -135,16 +138,32 @@ def telegram_runs() -> tuple[list[dict[str, object]], str]:
     rows = []
     for chats in CHATS:
         for rate in (0, TARGETS["updates_per_s"]):
-            print(f"telegram with {chats} chat(s), rate {rate or 'burst'} ...", file=sys.stderr, flush=True)
-            cmd = [PY, str(bench), "--chats", str(chats), "--rate", str(rate), "--json"]
-            done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-            try:
-                figures = json.loads(done.stdout.strip().splitlines()[-1])
-            except (IndexError, json.JSONDecodeError):
-                note = f"not run: {' '.join(cmd[1:])} printed no JSON ({done.stderr.strip()[-300:]})"
-                return rows, note
-            rows.append({"chats": chats, **figures, "exit": done.returncode})
+            for repeat in range(1, TG_REPEATS + 1):
+                what = f"telegram with {chats} chat(s), rate {rate or 'burst'}, run {repeat} of {TG_REPEATS}"
+                print(f"{what} ...", file=sys.stderr, flush=True)
+                cmd = [PY, str(bench), "--chats", str(chats), "--rate", str(rate), "--json"]
+                done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+                try:
+                    figures = json.loads(done.stdout.strip().splitlines()[-1])
+                except (IndexError, json.JSONDecodeError):
+                    note = f"not run: {' '.join(cmd[1:])} printed no JSON ({done.stderr.strip()[-300:]})"
+                    return rows, note
+                rows.append({"chats": chats, **figures, "run": repeat, "exit": done.returncode})
     return rows, "run"
+
+
+def median_run(runs: list[dict[str, object]], key: str) -> tuple[dict[str, object], float, float]:
+    """The run whose `key` is the median of the runs, and the lowest and highest `key`."""
+    ordered = sorted(runs, key=lambda run: float(run[key]))  # type: ignore[arg-type]
+    return ordered[(len(ordered) - 1) // 2], float(ordered[0][key]), float(ordered[-1][key])  # type: ignore[arg-type]
+
+
+def telegram_groups(tg: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+    """The runs grouped by (chats, rate), in the order they were run."""
+    groups: dict[tuple[object, object], list[dict[str, object]]] = {}
+    for row in tg:
+        groups.setdefault((row["chats"], row["rate"]), []).append(row)
+    return list(groups.values())
 
 
 def pick(figures: dict[str, object], *needles: str) -> float | None:
@@ -156,10 +175,15 @@ def pick(figures: dict[str, object], *needles: str) -> float | None:
     return None
 
 
-def verdict(value: float | None, target: float, *, at_most: bool) -> str:
+def verdict(value: float | None, target: float, *, at_most: bool, unit: str = "") -> str:
+    """met, or missed and by how much (in the figure's unit and as a share of the target)."""
     if value is None:
         return "not measured"
-    return "met" if (value < target if at_most else value >= target) else "**missed**"
+    if value < target if at_most else value >= target:
+        return "met"
+    gap = value - target if at_most else target - value
+    places = 0 if abs(gap) >= 10 else 1 if abs(gap) >= 1 else 3
+    return f"**missed** by {gap:,.{places}f}{unit} ({gap / target:.0%})"
 
 
 def growth_sentence(rows: list[dict[str, float]]) -> str:
@@ -178,6 +202,61 @@ def growth_sentence(rows: list[dict[str, float]]) -> str:
         f"to {last['msgs_per_s'] / first['msgs_per_s']:.2f}x, load+index time grows "
         f"{last['startup_ms'] / first['startup_ms']:.0f}x and peak memory {last['peak_mb'] / first['peak_mb']:.1f}x."
     )
+
+
+TG_COLUMNS = ("chats", "rate", "run", "answered", "exactly_once_in_order", "updates_per_second", "p50_ms", "p99_ms")
+TG_COLUMNS += ("max_ms", "bot_cpu_ms_per_update", "standin_cpu_ms_per_update", "bot_peak_mb")
+
+
+def telegram_table(tg: list[dict[str, object]]) -> list[str]:
+    keys = [key for key in TG_COLUMNS if any(key in row for row in tg)]
+    lines = [f"| {' | '.join(keys)} |", f"|{' --- |' * len(keys)}"]
+    return lines + [f"| {' | '.join(str(row.get(k, '')) for k in keys)} |" for row in tg]
+
+
+def telegram_notes(tg: list[dict[str, object]]) -> list[str]:
+    """Why the figures are what they are, from the figures themselves: the bot's CPU per update sets its ceiling."""
+    cpu: dict[str, list[float]] = {"burst": [], "steady": []}
+    for row in tg:
+        if row.get("bot_cpu_ms_per_update") is not None:
+            cpu["burst" if row.get("rate") == "burst" else "steady"].append(float(row["bot_cpu_ms_per_update"]))
+    if not cpu["burst"] or not cpu["steady"]:
+        return []
+    peaks = [float(row["bot_peak_mb"]) for row in tg if row.get("bot_peak_mb") is not None]
+    burst, steady = statistics.median(cpu["burst"]), statistics.median(cpu["steady"])
+    busy = steady * TARGETS["updates_per_s"] / 1000
+    lines = [
+        "Where the time goes. The bot is one Python process answering on one event loop, so its CPU time per "
+        f"update sets its ceiling: a median {burst:.2f} ms per update in the bursts (about {1000 / burst:,.0f} "
+        f"updates/s on one core) and {steady:.2f} ms at a steady 300/s, where each getUpdates call brings only a few "
+        f"updates. At 300/s the bot is therefore busy {busy:.0%} of the time on one core. About 0.9 ms of each "
+        "update is python-telegram-bot and httpx sending the reply, a similar share is fetching and decoding updates, "
+        "and the engine's answer is 0.3-0.5 ms (profiled when this section was written).",
+        "",
+        "What was done about it: the bot freezes its start-up objects out of the garbage collector (a full "
+        "collection walked the engine's objects and paused every reply for 20-35 ms: that was most of the p99), "
+        "and keeps at most 4 Bot API calls in flight (httpx's connection pool checks every open connection for every "
+        "request: a burst to 100 chats ran at ~145 updates/s with no cap, ~300 with 16, ~530 with 4). It also "
+        "pauses 10 ms after a getUpdates that brought something, so that under load each call brings several "
+        "updates (a getUpdates costs the bot ~1.5 ms of CPU; this adds up to 10 ms to p50 under load, nothing "
+        "when idle). Updates are still handled "
+        "one at a time: the engine is pure CPU, so handling them concurrently would add no speed, and one-at-a-time "
+        "keeps each chat's replies in order without locks; the sends already run concurrently, in order per chat.",
+        "",
+        f"Why a p99 can still miss: at {busy:.0%} of a core there is little slack, so any pause of a few "
+        "milliseconds (another process, or the stand-in's own threads, which share the cores) builds a queue "
+        "that the slowest 1% of replies wait in; the runs' spread above shows how much that varies. Against "
+        "Telegram itself, which accepts about 30 messages a second from a bot, the rate limiter, not the bot's "
+        "CPU, sets the pace.",
+    ]
+    if peaks:
+        lines += [
+            "",
+            f"Memory: the bot process itself peaked at {max(peaks):.0f} MB (a burst: 1,000 updates and their "
+            f"replies in flight at once) and {min(peaks):.0f} MB at the lowest; the memory target above is measured "
+            "on `classify` with the same libraries loaded.",
+        ]
+    return lines
 
 
 def report(info: dict[str, str], rows: list[dict[str, float]], tg: list[dict[str, object]], tg_note: str) -> str:
@@ -210,25 +289,34 @@ def report(info: dict[str, str], rows: list[dict[str, float]], tg: list[dict[str
         f"| peak memory, `python -m bot classify` alone on {BATCH:,} messages | {base['peak_mb']:.1f} MB | < 80 MB | "
         f"{verdict(base['peak_mb'], TARGETS['peak_mb'], at_most=True)} |",
     ]
-    for row in tg:
-        if row.get("rate") == "burst":
-            rate = pick(row, "per_s", "per_second")
+    for runs in telegram_groups(tg):
+        first = runs[0]
+        label = f"Telegram stand-in, {first['chats']} chat(s)"
+        if first.get("rate") == "burst":
+            run, low, high = median_run(runs, "updates_per_second")
+            rate = float(run["updates_per_second"])  # type: ignore[arg-type]
             lines.append(
-                f"| Telegram stand-in, {row['chats']} chat(s), burst of {row.get('messages', '?')}: updates/s | "
-                f"{'-' if rate is None else f'{rate:,.0f}'} | ≥ 300 | "
-                f"{verdict(rate, TARGETS['updates_per_s'], at_most=False)} |"
+                f"| {label}, burst of {first.get('messages', '?')}: updates/s (median of {len(runs)}; range) | "
+                f"{rate:,.0f} ({low:,.0f}-{high:,.0f}) | ≥ 300 | "
+                f"{verdict(rate, TARGETS['updates_per_s'], at_most=False, unit=' updates/s')} |"
             )
         else:
-            p99, rate = pick(row, "p99"), float(row.get("rate", 0))  # type: ignore[arg-type]
+            run, low, high = median_run(runs, "p99_ms")
+            p99, rate = float(run["p99_ms"]), float(first.get("rate", 0))  # type: ignore[arg-type]
             lines.append(
-                f"| Telegram stand-in, {row['chats']} chat(s), steady {rate:g}/s: p99 update to reply | "
-                f"{'-' if p99 is None else f'{p99:.1f} ms'} | < 50 ms | "
-                f"{verdict(p99, TARGETS['tg_p99_ms'], at_most=True)} |"
+                f"| {label}, steady {rate:g}/s: p99 update to reply (median of {len(runs)}; range) | "
+                f"{p99:.1f} ms ({low:.1f}-{high:.1f}) | < 50 ms | "
+                f"{verdict(p99, TARGETS['tg_p99_ms'], at_most=True, unit=' ms')} |"
             )
     if not tg:
         lines.append(f"| Telegram stand-in, 1/10/100 chats: ≥ 300 updates/s, p99 < 50 ms | - | | {tg_note} |")
-    elif any(row.get("exit") or row.get("exactly_once_in_order") is False for row in tg):
-        lines.append("| Telegram stand-in: every message answered exactly once, in order | no | | **missed** |")
+    else:
+        wrong = [row for row in tg if row.get("exit") or row.get("exactly_once_in_order") is False]
+        lines.append(
+            f"| Telegram stand-in: every message answered exactly once, in order, in all {len(tg)} runs | "
+            f"{'no: ' + str(len(wrong)) + ' run(s) failed' if wrong else 'yes'} | | "
+            f"{'**missed**' if wrong else 'met'} |"
+        )
     lines += [
         "",
         "## Growth with content",
@@ -250,15 +338,16 @@ def report(info: dict[str, str], rows: list[dict[str, float]], tg: list[dict[str
         "",
         "## Telegram path",
         "",
-        "benchmarks/telegram_bench.py: the real bot process and handlers over real HTTP against the Bot API stand-in "
-        "(tests/botapi_standin.py), rate limits and flood guard off. `burst` sends every message at once, so its "
-        "latencies are mostly queueing; the steady runs send 300 a second spread over the chats.",
+        "benchmarks/telegram_bench.py: the real bot process (`telegram.run`, what `python -m bot` runs) and handlers "
+        "over real HTTP against the Bot API stand-in (tests/botapi_standin.py) on 127.0.0.1, rate limits and flood "
+        "guard off. `burst` sends every message at once, so its latencies are mostly queueing; the steady runs send "
+        "300 a second spread over the chats. Latency is from the stand-in putting an update up for getUpdates to the "
+        "sendMessage for it arriving back at the stand-in. The stand-in and the clock run in the benchmark's own "
+        "process, on the same cores as the bot.",
         "",
     ]
     if tg:
-        keys = list(dict.fromkeys(k for row in tg for k in row))
-        lines += [f"| {' | '.join(keys)} |", f"|{' --- |' * len(keys)}"]
-        lines += [f"| {' | '.join(str(row.get(k, '')) for k in keys)} |" for row in tg]
+        lines += [*telegram_table(tg), "", *telegram_notes(tg)]
         if tg_note != "run":
             lines += ["", tg_note]
     else:

@@ -1,6 +1,8 @@
 """Telegram benchmark: messages from many chats through the real bot and the Bot API stand-in (real HTTP, real
 long polling, real handlers), checking that every message is answered exactly once and in order in its chat.
-The bot runs in its own process, as in production; the stand-in, the clock and the checks run here.
+The bot runs in its own process through `telegram.run`, as `python -m bot` runs it; the stand-in, the clock and
+the checks run here. Besides throughput and latency it reports the bot's CPU time per update (its ceiling is
+about 1000 / that many updates a second on one core), the stand-in's, and the bot's peak memory.
 
     python benchmarks/telegram_bench.py [--chats 100] [--messages 1000] [--rate 0] [--telegram-limits] [--json]
 
@@ -15,8 +17,9 @@ Prints figures; asserts nothing about timing. Exits 1 if a message was not answe
 from __future__ import annotations
 
 import argparse
-import asyncio
+import gc
 import json
+import os
 import signal
 import statistics
 import subprocess
@@ -33,7 +36,8 @@ from bot.__main__ import configure_logging  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.frontends.telegram import RetryingRateLimiter, build_application, serve  # noqa: E402
+from bot.frontends import telegram  # noqa: E402
+from bot.frontends.telegram import RetryingRateLimiter  # noqa: E402
 
 # Messages written for the benchmark: a mix of routes, lengths and spellings; each chat starts at a different one.
 MESSAGES = [
@@ -71,19 +75,13 @@ def script(chats: int, messages: int) -> list[tuple[int, str]]:
     return order
 
 
-def run_bot(base_url: str, token: str, telegram_limits: bool) -> None:
-    """The bot's own process, as in production: the real Application until SIGTERM."""
+def run_bot(base_url: str, token: str, telegram_limits: bool) -> int:
+    """The bot's own process, as in production (`telegram.run`, what `python -m bot` runs) until SIGTERM; only
+    the rate limits and the flood guard differ."""
     configure_logging("WARNING", token)  # as `python -m bot` does
     limits = {} if telegram_limits else {"overall_max_rate": 0, "group_max_rate": 0}
     settings = Settings(telegram_bot_token=token, telegram_base_url=base_url, flood_messages=0)
-    app = build_application(settings, Engine(load_content(ROOT)), rate_limiter=RetryingRateLimiter(**limits))
-
-    async def serve_until_sigterm() -> None:
-        stop = asyncio.Event()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        await serve(app, settings, stop, poll_timeout=1.0)
-
-    asyncio.run(serve_until_sigterm())
+    return telegram.run(settings, Engine(load_content(ROOT)), rate_limiter=RetryingRateLimiter(**limits))
 
 
 def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
@@ -93,13 +91,20 @@ def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
     for chat, text in plan:  # what the engine itself answers, in each chat's order
         state = states.setdefault(chat, engine.new_state())
         expected.setdefault(chat, []).append(engine.handle(state, text).text)
-
+    # This process is the measuring instrument (the stand-in and the clock): keep its garbage collector from
+    # pausing the stand-in mid-run, as it would otherwise walk the engine built just above.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     with BotApiStandIn() as api:
         # The bot runs in its own process, as it would against Telegram; the stand-in and the clock are here.
         command = [sys.executable, __file__, "--run-bot", api.base_url, api.token]
         bot = subprocess.Popen(command + (["--telegram-limits"] if args.telegram_limits else []))
+        usage = None
         try:
             api.wait_for_sync(lambda: api.polls > 0, 60, "the bot to start polling")
+            cpu_before = _cpu_of(bot.pid)
+            here_before = time.process_time()
             sent_by_update: dict[int, int] = {}
             start = time.perf_counter()
             for number, (chat, text) in enumerate(plan):
@@ -108,10 +113,15 @@ def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
                 sent_by_update[api.text(chat, text)] = chat
             total = lambda: sum(len(m) for m in api.all_sent().values())  # noqa: E731
             api.wait_for_sync(lambda: total() >= len(plan), args.timeout, f"{len(plan)} replies")
+            cpu_after = _cpu_of(bot.pid)
+            here_cpu = time.process_time() - here_before
             time.sleep(0.3)  # room for a duplicate to show up
         finally:
             bot.send_signal(signal.SIGTERM)
-            bot.wait(30)
+            try:
+                usage = _wait4(bot, 30)[2]
+            finally:
+                gc.enable()
         replies = api.calls_to("sendMessage")
 
     # Exactly once and in order: each chat's replies are, one for one, what the engine answers in that order.
@@ -131,6 +141,7 @@ def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
         for sent, reply in zip(injected[chat], times, strict=False)
     ]
     first, last = min(api.injected_at.values()), max(c.at for c in replies)
+    bot_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     return {
         "chats": args.chats,
         "messages": len(plan),
@@ -145,7 +156,36 @@ def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
         "p50_ms": round(statistics.median(latencies), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),
         "max_ms": round(max(latencies), 1),
+        # Where the time went: the bot's CPU per update (its ceiling is about 1000 / this, per core), and the
+        # stand-in's (it shares the machine's cores with the bot).
+        "bot_cpu_ms_per_update": None if bot_cpu is None else round(bot_cpu * 1000 / len(plan), 2),
+        "standin_cpu_ms_per_update": round(here_cpu * 1000 / len(plan), 2),
+        "bot_peak_mb": None if usage is None else round(usage.ru_maxrss / 1024, 1),
     }
+
+
+def _cpu_of(pid: int) -> float | None:
+    """CPU seconds (user + system) a running process has used so far, from /proc (Linux); None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait4(process: subprocess.Popen, timeout: float) -> tuple[int, int, object]:
+    """Wait for the process (killing it after `timeout`) and return os.wait4's pid, status and rusage."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return pid, status, usage
+        time.sleep(0.02)
+    process.kill()
+    pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return pid, status, usage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,8 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-bot", nargs=2, metavar=("BASE_URL", "TOKEN"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_bot:
-        run_bot(*args.run_bot, args.telegram_limits)
-        return 0
+        return run_bot(*args.run_bot, args.telegram_limits)
     result = bench(args, Engine(load_content(ROOT)))
     if args.json:
         print(json.dumps(result))
@@ -176,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
             f"throughput: {result['updates_per_second']} updates/s ({result['seconds']} s, first update to last reply)"
         )
         print(f"update -> reply: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms")
+        print(
+            f"CPU per update: bot {result['bot_cpu_ms_per_update']} ms, stand-in {result['standin_cpu_ms_per_update']} "
+            f"ms; bot peak memory {result['bot_peak_mb']} MB"
+        )
         if result["bot_exit"] != 0:
             print(f"the bot exited with status {result['bot_exit']} on SIGTERM")
     return 0 if result["exactly_once_in_order"] else 1

@@ -6,9 +6,12 @@ methods and a few more, answering with the JSON shapes the Bot API documents. Te
 (messages, edits, button presses, locations, photos, stickers, voice notes, contacts, group messages), then wait
 for and inspect what the bot sent. Every call is recorded with its parameters and arrival time.
 
-Faults for later tests: `fail_next("sendMessage", status=429, retry_after=1)`, `fail_next(..., status=500)`,
+Faults: `fail_next("sendMessage", status=429, retry_after=1)`, `fail_next(..., status=500)`,
 `fail_next(..., delay=2.0)`, `fail_next(..., drop=True)` (connection closed without an answer),
-`fail_next(..., body=b"{not json")`.
+`fail_next(..., body=b"{not json")`. A fault is "before": the call is refused or lost on its way in and the
+method does nothing, as with Telegram's 429 and 5xx, so a retry cannot repeat it. `after=True` makes it the
+other, ambiguous kind: the method acts (the message is sent, the updates are handed out), then the answer is
+lost or garbled, so the bot cannot tell it from a call that never arrived.
 
 Standard library only; the server runs in a thread, so it works under any event loop or none.
 """
@@ -72,6 +75,7 @@ class Fault:
     delay: float = 0.0  # wait this long before answering (or failing)
     drop: bool = False  # close the connection without any answer
     body: bytes | None = None  # answer 200 with this raw body (malformed JSON and the like)
+    after: bool = False  # act on the call first, then fail as above (the answer is lost, not the request)
 
 
 @dataclass
@@ -91,7 +95,8 @@ class BotApiStandIn:
         self.commands: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status from the bot)
-        self.confirmed_offset = 0
+        self.confirmed_offset = 0  # updates below this id are confirmed: Telegram would never hand them out again
+        self.handed_out = 0  # the highest update id any getUpdates answer has carried
         self.polls = 0  # getUpdates calls received so far (the bot is polling once this is above 0)
         self._cond = threading.Condition()
         self._pending: deque[dict[str, Any]] = deque()
@@ -318,6 +323,11 @@ class BotApiStandIn:
         with self._cond:
             self._faults[method].extend(Fault(**fault) for _ in range(times))
 
+    def faults_left(self, method: str) -> int:
+        """How many of the faults set with fail_next for `method` have not been used yet."""
+        with self._cond:
+            return len(self._faults.get(method, ()))
+
     # ------------------------------------------------------------------ the API
     def _take_fault(self, method: str) -> Fault | None:
         with self._cond:
@@ -344,7 +354,10 @@ class BotApiStandIn:
             while True:
                 ready = [u for u in self._pending if allowed is None or any(k in u for k in allowed)]
                 if ready or self._stopping or time.monotonic() >= deadline:
-                    return ready[:limit]
+                    ready = ready[:limit]
+                    if ready:
+                        self.handed_out = max(self.handed_out, ready[-1]["update_id"])
+                    return ready
                 self._cond.wait(min(deadline - time.monotonic(), 0.5))
 
     def _send_message(self, params: dict[str, Any]) -> tuple[int, Any]:
@@ -454,6 +467,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
+            if fault.after:
+                standin.answer(method, params)  # done, but the bot never hears of it
             if fault.drop:
                 standin._record(method, params, 0)
                 self.close_connection = True

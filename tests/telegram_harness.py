@@ -3,6 +3,9 @@
 async with running_bot(engine) as (api, app):
     api.text(1, "hello")
     [reply] = await api.wait_messages(1, 1)
+
+Also: `settled` (everything injected has been handled and sent), and `Conversation` (messages sent from many
+chats, checked to be answered exactly once and in order in each chat).
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import replace
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botapi_standin import BotApiStandIn
@@ -74,3 +77,66 @@ def answer_record(records: list[logging.LogRecord], update_id: int) -> logging.L
         if record.name == ANSWER_LOGGER and record.msg.startswith("update %s %s:") and record.args[0] == update_id:
             return record
     return None
+
+
+# Messages in people's own words, a mix of routes; a chat's replies depend on its earlier messages.
+MESSAGES = [
+    "theres a man wiv a knife outside the chicken shop",
+    "lads dealing from the flat upstairs, cars pulling up all night",
+    "what have the police done about drugs in bletchley",
+    "and how much cash did they get back",
+    "how do i report something without giving my name",
+    "neighbours music is so loud every single night i cant sleep",
+    "is 101 the right number if its not an emergency",
+    "my car got broken into last night and they took my laptop",
+]
+
+
+async def settled(api: BotApiStandIn, app: Application, timeout: float = 5.0) -> None:
+    """Wait until every injected update has been fetched, handled and its replies sent."""
+    last = max(api.injected_at)
+    fetched = lambda: api.confirmed_offset > last or getattr(app.updater, "_last_update_id", 0) > last  # noqa: E731
+    await api.wait_for(fetched, timeout, "updates fetched")
+    frontend = app.bot_data["frontend"]
+    await api.wait_for(lambda: app.update_queue.empty() and len(frontend.sender) == 0, timeout, "replies sent")
+    await asyncio.sleep(0.05)
+
+
+@dataclass
+class Conversation:
+    """Messages from many chats and what the engine answers each, in each chat's order, to check that every
+    message was answered exactly once and in order: no reply lost, none repeated, none out of place."""
+
+    engine: Engine
+    sent: dict[int, list[str]] = field(default_factory=dict)  # chat -> texts, in order
+    updates: dict[int, int] = field(default_factory=dict)  # update id -> chat
+
+    def send(self, api: BotApiStandIn, chats: Iterable[int], rounds: int, *, offset: int = 0) -> None:
+        """`rounds` messages from each chat, interleaved across the chats."""
+        for round_ in range(rounds):
+            for chat in chats:
+                text = MESSAGES[(chat + round_ + offset) % len(MESSAGES)]
+                self.sent.setdefault(chat, []).append(text)
+                self.updates[api.text(chat, text)] = chat
+
+    def expected(self, chat: int, *, fresh_from: int | None = None) -> list[str]:
+        """The engine's replies to the chat's messages in order; a restart at update `fresh_from` forgets the
+        conversation there, as a new process would."""
+        updates = sorted(update for update, of in self.updates.items() if of == chat)
+        state, texts, restarted = self.engine.new_state(), [], False
+        for update, text in zip(updates, self.sent[chat], strict=True):
+            if fresh_from is not None and update >= fresh_from and not restarted:
+                state, restarted = self.engine.new_state(), True
+            texts.append(self.engine.handle(state, text).text)
+        return texts
+
+    def total(self) -> int:
+        return sum(map(len, self.sent.values()))
+
+    def answered(self, api: BotApiStandIn) -> int:
+        return sum(len(api.sent(chat)) for chat in self.sent)
+
+    def check(self, api: BotApiStandIn) -> None:
+        """Every chat's replies are, one for one and in order, the engine's answers to its messages."""
+        for chat in self.sent:
+            assert api.texts(chat) == self.expected(chat), f"chat {chat}: replies differ from one per message"

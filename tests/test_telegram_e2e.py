@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from botapi_standin import BOT_USERNAME, BotApiStandIn
 from telegram.error import InvalidToken
-from telegram_harness import running_bot
+from telegram_harness import running_bot, settled
 
 from bot.engine import Engine
 from bot.frontends.telegram_state import split_text
@@ -41,19 +41,6 @@ async def ask(api: BotApiStandIn, chat: int, text: str, **kwargs: Any) -> dict[s
     before = len(api.sent(chat))
     api.text(chat, text, **kwargs)
     return (await api.wait_messages(chat, before + 1))[before]
-
-
-async def settled(api: BotApiStandIn, app: Any) -> None:
-    """Wait until every injected update has been fetched, handled and its replies sent."""
-    last = max(api.injected_at)
-    await api.wait_for(lambda: api.confirmed_offset > last or _fetched(app, last), 5, "updates fetched")
-    frontend = app.bot_data["frontend"]
-    await api.wait_for(lambda: app.update_queue.empty() and len(frontend.sender) == 0, 5, "replies sent")
-    await asyncio.sleep(0.05)
-
-
-def _fetched(app: Any, update_id: int) -> bool:
-    return getattr(app.updater, "_last_update_id", 0) > update_id
 
 
 # ---------------------------------------------------------------------- start-up, commands and deep links

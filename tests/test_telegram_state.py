@@ -167,3 +167,23 @@ def test_split_parts_fit_and_lose_nothing_but_the_breaks_they_split_at(text: str
     parts = split_text(text, limit)
     assert all(utf16_len(part) <= limit for part in parts)
     assert re.sub(r"\s", "", "".join(parts)) == re.sub(r"\s", "", text)
+
+
+async def test_drain_waits_for_every_send_including_those_submitted_while_it_waits() -> None:
+    done: list[str] = []
+    sender = OrderedSender(lambda coroutine, update: asyncio.ensure_future(coroutine))
+
+    def job(name: str, then: str | None = None):
+        async def send() -> None:
+            await asyncio.sleep(0.02)
+            done.append(name)
+            if then:  # as an error reply is submitted after a failed send
+                sender.submit("b", job(then), None)
+
+        return send
+
+    sender.submit("a", job("a-1", then="b-late"), None)
+    sender.submit("a", job("a-2"), None)
+    await asyncio.wait_for(sender.drain(), 5)
+    assert sorted(done) == ["a-1", "a-2", "b-late"]
+    assert len(sender) == 0

@@ -9,14 +9,24 @@ Decisions (README "Deploy" has the user-facing side):
   an unknown command only gets an answer when it names this bot.
 - Conversation context is the engine's ChatState, kept in memory per chat and forgotten after the engine's
   context_ttl; nothing about people is written anywhere.
+- /reload (telegram_admin.py) answers only the admin user ids from the settings, in a private chat; anyone
+  else gets no answer at all, as if the command did not exist, and it is not in the command menu. A reload
+  swaps the engine between two updates and starts every conversation afresh: the remembered area or intent
+  may not exist in the new content.
+- Every task the handlers start (sends, button acknowledgements, reloads) is tracked here, so that a stop can
+  wait for all of them: PTB's own tracking ignores tasks created once it has begun stopping, such as the
+  error reply for a send that failed during the stop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 import traceback
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -32,7 +42,16 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Te
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.engine import Engine
-from bot.frontends.telegram_state import ButtonKeys, ChatStates, FloodGuard, OrderedSender, Verdict, split_text
+from bot.frontends.telegram_admin import Reloader, ReloadOutcome
+from bot.frontends.telegram_state import (
+    ButtonKeys,
+    ChatStates,
+    FloodGuard,
+    OrderedSender,
+    Verdict,
+    refreeze_memory,
+    split_text,
+)
 from bot.model import Button, ChatState, Reply, Route
 
 log = logging.getLogger("bot.frontends.telegram")
@@ -62,18 +81,36 @@ def choice_texts(engine: Engine) -> list[str]:
 class TelegramFrontend:
     """The handlers, with the per-chat memory they share. `attach` registers them on an Application."""
 
-    def __init__(self, engine: Engine, *, flood: FloodGuard) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        flood: FloodGuard,
+        admins: frozenset[int] = frozenset(),
+        load_engine: Callable[[], Engine] | None = None,
+    ) -> None:
+        self.flood = flood
+        self.admins = admins
+        self.keys = ButtonKeys()
+        self.reloader = Reloader(load_engine) if load_engine else None
+        self.sender = OrderedSender(self.spawn)
+        self.app: Application | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._use(engine)
+
+    def _use(self, engine: Engine) -> None:
+        """Answer with `engine` from the next update on. No await in here: no handler sees half of a swap."""
         self.engine = engine
         self.states = ChatStates(engine.new_state, engine.context_ttl)
-        self.flood = flood
-        self.keys = ButtonKeys(choice_texts(engine))
-        self.sender: OrderedSender | None = None
+        for text in choice_texts(engine):  # buttons of the old content keep their keys too
+            self.keys.key(text)
 
     def attach(self, app: Application) -> None:
-        self.sender = OrderedSender(lambda coroutine, update: app.create_task(coroutine, update=update))
+        self.app = app
         app.add_handler(CommandHandler("start", self.on_start))
         app.add_handler(CommandHandler("area", self.on_area))
         app.add_handler(CommandHandler(list(COMMAND_REPLIES), self.on_command))
+        app.add_handler(CommandHandler("reload", self.on_reload))
         app.add_handler(MessageHandler(filters.COMMAND, self.on_unknown_command))
         # filters.UpdateType.MESSAGES: new and edited messages (see the module docstring).
         app.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGES, self.on_text))
@@ -81,6 +118,40 @@ class TelegramFrontend:
         app.add_handler(MessageHandler(filters.ATTACHMENT & filters.UpdateType.MESSAGE, self.on_non_text))
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_error_handler(self.on_error)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, None], update: object) -> asyncio.Task[None]:
+        """Run `coroutine` as a task that a stop waits for; its failure goes to the error handler with `update`."""
+
+        async def guarded() -> None:
+            try:
+                await coroutine
+            except Exception as exc:
+                await self.app.process_error(update, exc)
+
+        task = asyncio.get_running_loop().create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def drain(self) -> None:
+        """Wait until every task the handlers started has finished, including those started meanwhile."""
+        while pending := [task for task in self._tasks if not task.done()]:
+            await asyncio.wait(pending)
+
+    async def reload(self, source: str) -> ReloadOutcome | None:
+        """Read and check the content again; switch to it only if it has no problem. None without a loader."""
+        if self.reloader is None:
+            return None
+        outcome = await self.reloader.reload()
+        if outcome.engine is not None:
+            self._use(outcome.engine)
+            refreeze_memory()
+            log.info("content reloaded (%s): %s", source, outcome.summary)
+        else:
+            log.error("content not reloaded (%s): %s", source, outcome.summary)
+            for problem in outcome.problems:
+                log.error("  %s", problem)
+        return outcome
 
     # ------------------------------------------------------------------ handlers
     async def on_start(self, update: Update, context: Context) -> None:
@@ -111,6 +182,22 @@ class TelegramFrontend:
         else:
             reply = self.engine.reply_by_id("area_picker")
         self._answer(update, context, reply, "command")
+
+    async def on_reload(self, update: Update, context: Context) -> None:
+        """/reload from an admin in a private chat: read the content again and say how it went. Anyone else gets
+        no answer at all. The reload runs beside the updates, which keep being answered meanwhile."""
+        user, chat = update.effective_user, update.effective_chat
+        admin = user is not None and user.id in self.admins and chat.type == ChatType.PRIVATE
+        if not admin or update.edited_message is not None or self.reloader is None:
+            log.info("update %s: /reload not from an admin in a private chat; no answer", update.update_id)
+            return
+
+        async def reload_and_tell() -> None:
+            outcome = await self.reload(f"/reload, update {update.update_id}")
+            reply = Reply(Route.INFO, "reload", outcome.text)
+            self.sender.submit(chat.id, lambda: self.deliver(context, chat.id, reply, None), update)
+
+        self.spawn(reload_and_tell(), update)
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         message = update.effective_message
@@ -144,7 +231,7 @@ class TelegramFrontend:
         """A choice button sends its text as the next message; the press is acknowledged first."""
         query = update.callback_query
         # Telegram shows a spinner on the button until the callback query is answered.
-        context.application.create_task(_acknowledge(query), update=update)
+        self.spawn(_acknowledge(query), update)
         if query.message is None or not self._admit(update, context):
             return
         text = self.keys.text(query.data)

@@ -392,3 +392,23 @@ async def test_webhook_mode_with_a_secret_token(engine: Engine) -> None:
         await asyncio.sleep(0.2)
         assert len(api.sent(22)) == 1
         assert all(status == 200 for _, status in api.webhook_deliveries)
+
+
+async def test_a_caption_that_tells_of_danger_gets_the_999_reply(engine: Engine) -> None:
+    """The bot cannot see the photo, but it reads the words under it."""
+    async with running_bot(engine) as (api, _):
+        api.media(21, "photo", caption="this man has a knife and hes outside my door right now")
+        [reply] = await api.wait_messages(21, 1)
+        assert reply["text"].startswith("Call 999"), reply["text"]
+
+
+async def test_a_flooding_chat_still_gets_the_999_reply(engine: Engine) -> None:
+    """Past the flood limit the bot goes quiet, but never about danger."""
+    async with running_bot(engine) as (api, _):
+        for _ in range(12):
+            api.text(22, "hello")
+        api.text(22, "theres a man with a knife outside my flat")
+        # Eight hellos answered, one flood notice, the other hellos dropped, and then the 999 reply.
+        replies = await api.wait_messages(22, 10, timeout=10)
+        assert replies[8]["text"] == engine.reply_by_id("flood_notice").text
+        assert replies[9]["text"].startswith("Call 999"), [m["text"][:30] for m in replies]

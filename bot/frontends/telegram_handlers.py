@@ -208,11 +208,13 @@ class TelegramFrontend:
 
     async def on_text(self, update: Update, context: Context) -> None:
         """A message in the person's own words (or an edit of one) goes to the engine."""
-        if not self._admit(update, context):
+        if not self._for_bot(update, context):
             return
         text = _without_mention(update.effective_message.text, context.bot.username)
         reply = self.engine.handle(self._state(update), text)
-        self._answer(update, context, reply, "edit" if update.edited_message else "text")
+        # The flood guard never silences a 999 answer: someone in danger may well be typing fast.
+        if self._flood_allows(update, context) or reply.route is Route.CALL_999:
+            self._answer(update, context, reply, "edit" if update.edited_message else "text")
 
     async def on_location(self, update: Update, context: Context) -> None:
         """A shared location (or venue) is answered with its area's figures and routes, or the honest answer."""
@@ -223,8 +225,23 @@ class TelegramFrontend:
         self._answer(update, context, reply, "location")
 
     async def on_non_text(self, update: Update, context: Context) -> None:
-        """Photos, voice notes, videos, stickers, files, contacts: the bot reads text only."""
-        if self._admit(update, context):
+        """Photos, voice notes, videos, stickers, files, contacts: the bot reads text only.
+
+        A caption is read for danger ("he has a knife" under a photo gets the 999 reply); anything else in it
+        waits for a text message, since a caption is usually about the picture ("look at this").
+        """
+        if not self._for_bot(update, context):
+            return
+        caption = update.effective_message.caption
+        reply = (
+            self.engine.handle(self._state(update), _without_mention(caption, context.bot.username))
+            if caption
+            else None
+        )
+        if reply is not None and reply.route is Route.CALL_999:
+            self._flood_allows(update, context)  # counted, but never silenced
+            self._answer(update, context, reply, "caption")
+        elif self._flood_allows(update, context):
             self._answer(update, context, self.engine.reply_by_id("non_text"), "non_text")
 
     async def on_button(self, update: Update, context: Context) -> None:
@@ -265,13 +282,21 @@ class TelegramFrontend:
     # ------------------------------------------------------------------ shared steps
     def _admit(self, update: Update, context: Context) -> bool:
         """Whether to answer: the message is for the bot and the chat is not flooding it."""
+        return self._for_bot(update, context) and self._flood_allows(update, context)
+
+    def _for_bot(self, update: Update, context: Context) -> bool:
+        """A private chat, or a group message that addresses the bot."""
         chat = update.effective_chat
         if chat is None:
             return False
         if chat.type != ChatType.PRIVATE and not _addressed(update, context.bot.id, context.bot.username):
             log.debug("update %s: group message not addressed to the bot", update.update_id)
             return False
-        verdict = self.flood.check(chat.id)
+        return True
+
+    def _flood_allows(self, update: Update, context: Context) -> bool:
+        """Counts the message against the chat's rate; past it, one notice, then quiet until it cools down."""
+        verdict = self.flood.check(update.effective_chat.id)
         if verdict is Verdict.NOTICE:
             self._answer(update, context, self.engine.reply_by_id("flood_notice"), "flood")
         elif verdict is Verdict.QUIET:

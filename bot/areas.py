@@ -37,7 +37,7 @@ class AreaFinder:
     """Find the first place a message names, by name, alias, town or postcode district."""
 
     def __init__(
-        self, areas: Collection[Area], known_words: Collection[str] = (), english: Collection[str] = ()
+        self, areas: Collection[Area], vocabulary: frozenset[str] = frozenset(), english: frozenset[str] = frozenset()
     ) -> None:
         self._by_term: dict[str, Area] = {}
         self._postcodes: dict[str, Area] = {}
@@ -49,9 +49,9 @@ class AreaFinder:
         self._first_words = frozenset(term.split()[0] for term in self._by_term if term)
         self._circles = [area for area in areas if area.centre is not None]
         self._terms = [term for term in self._by_term if len(term) >= FUZZY_MIN_LENGTH]
-        # Words the intents use are real words, never misspelt places ("reading" aside, which is both).
-        self._known = frozenset(known_words) - set(self._by_term)
-        self._english = frozenset(english)
+        # Words of the examples and common English words are real words, not misspelt places; the sets are
+        # shared with the matcher, not copied ("reading" is both a word and a place, and stays a place).
+        self._vocabulary, self._english = vocabulary, english
 
     def at(self, latitude: float, longitude: float) -> Area | None:
         """The area whose circle holds the point (the nearest centre when circles overlap), or None."""
@@ -73,6 +73,9 @@ class AreaFinder:
             first = first or hit
         return first or self._fuzzy(words)
 
+    def _is_word(self, word: str) -> bool:
+        return (word in self._vocabulary or word in self._english) and word not in self._by_term
+
     def names_unknown_place(self, folded: str) -> bool:
         """Whether the text seems to name a place the content does not know ("what about in newtown")."""
         words = folded.split()
@@ -80,7 +83,7 @@ class AreaFinder:
             before in _PLACE_PREPOSITIONS
             and len(word) >= FUZZY_MIN_LENGTH - 2
             and word.isalpha()
-            and word not in self._known
+            and not self._is_word(word)
             for before, word in pairwise(words)
         )
 
@@ -96,10 +99,13 @@ class AreaFinder:
         return None
 
     def _fuzzy(self, words: list[str]) -> AreaHit | None:
+        unknown = [not self._is_word(w) for w in words]
+        if not any(unknown):
+            return None  # every word is a real word: nothing can be a misspelt place
         for start in range(len(words)):
             for size in (2, 1, 3):
                 chunk = words[start : start + size]
-                if len(chunk) < size or all(w in self._known for w in chunk):
+                if len(chunk) < size or not any(unknown[start : start + size]):
                     continue
                 phrase = " ".join(chunk)
                 if len(phrase) < FUZZY_MIN_LENGTH:

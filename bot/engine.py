@@ -36,7 +36,7 @@ class Engine:
         self.normalise = Normaliser(content.spelling)
         self.safety = SafetyRules(content.safety, self.normalise)
         self.index = IntentIndex(content.intents, self.normalise, load_english_words())
-        self.areas = AreaFinder(content.areas, self.index.vocabulary | self.index.english, self.index.english)
+        self.areas = AreaFinder(content.areas, self.index.vocabulary, self.index.english)
         self.figures = Figures(content.figures)
         self.intents = {intent.id: intent for intent in content.intents}
         self.stats_intent = next((i.id for i in content.intents if i.route is Route.AREA_STATS), None)

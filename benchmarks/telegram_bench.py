@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from botapi_standin import BotApiStandIn  # noqa: E402
+from engine_bench import MESSAGES as ENGINE_MESSAGES  # noqa: E402
 
 from bot.__main__ import configure_logging  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -39,23 +40,9 @@ from bot.engine import Engine  # noqa: E402
 from bot.frontends import telegram  # noqa: E402
 from bot.frontends.telegram import RetryingRateLimiter  # noqa: E402
 
-# Messages written for the benchmark: a mix of routes, lengths and spellings; each chat starts at a different one.
-MESSAGES = [
-    "theres a man wiv a knife outside the chicken shop",
-    "my car got broken into last night and they took my laptop",
-    "lads dealing from the flat upstairs, cars pulling up all night",
-    "neighbours music is so loud every single night i cant sleep",
-    "what have the police done about drugs in bletchley",
-    "and how much cash did they get back",
-    "how do i report something without giving my name",
-    "hello",
-    "thanks a lot",
-    "is 101 the right number if its not an emergency",
-    "someone keeps trying car door handles on our street at night",
-    "im being made to hold drugs for some older boys and i want out",
-    "stats for aylesbery please",
-    "jfkdlsjfkdls",
-]
+# The engine benchmark's messages (a mix of routes, lengths and spellings), less the empty one Telegram cannot
+# carry; each chat starts at a different one.
+MESSAGES = [text for text in ENGINE_MESSAGES if text.strip()]
 
 
 def percentile(values: list[float], fraction: float) -> float:

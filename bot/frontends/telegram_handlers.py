@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 import traceback
 from collections.abc import Callable, Coroutine
@@ -32,8 +31,6 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
-    MessageEntity,
     ReplyParameters,
     Update,
 )
@@ -43,6 +40,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.engine import Engine
 from bot.frontends.telegram_admin import Reloader, ReloadOutcome
+from bot.frontends.telegram_groups import addressed, names_bot, without_mention
 from bot.frontends.telegram_state import (
     ButtonKeys,
     ChatStates,
@@ -201,7 +199,7 @@ class TelegramFrontend:
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         message = update.effective_message
-        if message.chat.type != ChatType.PRIVATE and not _names_bot(message, context.bot.username):
+        if message.chat.type != ChatType.PRIVATE and not names_bot(message, context.bot.username):
             return  # "/roll" in a group is probably for another bot
         if self._admit(update, context):
             self._answer(update, context, self.engine.reply_by_id("unknown_command"), "command")
@@ -210,7 +208,7 @@ class TelegramFrontend:
         """A message in the person's own words (or an edit of one) goes to the engine."""
         if not self._for_bot(update, context):
             return
-        text = _without_mention(update.effective_message.text, context.bot.username)
+        text = without_mention(update.effective_message.text, context.bot.username)
         reply = self.engine.handle(self._state(update), text)
         # The flood guard never silences a 999 answer: someone in danger may well be typing fast.
         if self._flood_allows(update, context) or reply.route is Route.CALL_999:
@@ -234,9 +232,7 @@ class TelegramFrontend:
             return
         caption = update.effective_message.caption
         reply = (
-            self.engine.handle(self._state(update), _without_mention(caption, context.bot.username))
-            if caption
-            else None
+            self.engine.handle(self._state(update), without_mention(caption, context.bot.username)) if caption else None
         )
         if reply is not None and reply.route is Route.CALL_999:
             self._flood_allows(update, context)  # counted, but never silenced
@@ -289,7 +285,7 @@ class TelegramFrontend:
         chat = update.effective_chat
         if chat is None:
             return False
-        if chat.type != ChatType.PRIVATE and not _addressed(update, context.bot.id, context.bot.username):
+        if chat.type != ChatType.PRIVATE and not addressed(update, context.bot.id, context.bot.username):
             log.debug("update %s: group message not addressed to the bot", update.update_id)
             return False
         return True
@@ -353,40 +349,6 @@ async def _acknowledge(query: CallbackQuery) -> None:
         await query.answer()
     except TelegramError as exc:  # most often "query is too old": a button pressed long after it was sent
         log.info("callback query not acknowledged: %s", type(exc).__name__)
-
-
-def _addressed(update: Update, bot_id: int, username: str) -> bool:
-    """In a group: a button press, a command, a mention of the bot, or a reply to one of its messages."""
-    if update.callback_query is not None:
-        return True
-    message = update.effective_message
-    if message is None:
-        return False
-    replied = message.reply_to_message
-    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
-        return True
-    text = message.text or ""
-    if text.startswith("/") and message.entities and message.entities[0].type == MessageEntity.BOT_COMMAND:
-        command = text[: message.entities[0].length]
-        return "@" not in command or command.split("@", 1)[1].lower() == (username or "").lower()
-    return _names_bot(message, username) or any(
-        e.type == MessageEntity.TEXT_MENTION and e.user and e.user.id == bot_id
-        for e in (*message.entities, *message.caption_entities)
-    )
-
-
-def _names_bot(message: Message, username: str | None) -> bool:
-    """Whether the text or caption contains @username (as a mention or in /command@username)."""
-    if not username:
-        return False
-    pattern = re.compile(rf"@{re.escape(username)}\b", re.IGNORECASE)
-    return bool(pattern.search(message.text or "") or pattern.search(message.caption or ""))
-
-
-def _without_mention(text: str, username: str | None) -> str:
-    if not username:
-        return text
-    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
 
 
 def _describe(error: BaseException | None) -> str:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 from bot.areas import AreaFinder, AreaHit, Figures
-from bot.content import Content, load_content
+from bot.content import Content
 from bot.matcher import IntentIndex, Match, load_english_words, rank
 from bot.model import Button, ChatState, Reply, Route
 from bot.normalise import Normaliser, split_sentences
 from bot.safety import Assessment, SafetyRules
+from bot.schema import Area
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ class Engine:
         links = {key: link.url or link.number for key, link in content.links.items()}
         self._values = {
             "links": SimpleNamespace(**links),
-            "areas_with_figures": " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names),
+            "areas_with_figures": " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+            or "no area yet",
             "area": "",
             "figures": "",
             "sources": "",
@@ -58,10 +59,6 @@ class Engine:
             sum(len(i.examples) for i in content.intents),
             (time.perf_counter() - started) * 1000,
         )
-
-    @classmethod
-    def from_root(cls, root: Path) -> Engine:
-        return cls(load_content(root))
 
     def new_state(self) -> ChatState:
         return ChatState(ttl=self.context_ttl)
@@ -116,7 +113,7 @@ class Engine:
         area = self.areas.at(latitude, longitude)
         if area is None:
             return self._reply(self.stats_intent or "area_stats", Route.INFO, "location_unknown")
-        return self._remember(state, self._area_reply(AreaHit(area, area.name), state, ""))
+        return self._figures_for(state, area)
 
     def reply_by_id(self, reply_id: str, route: Route = Route.INFO) -> Reply:
         """A reply the front end asks for by name (/start, /privacy, non-text messages, errors)."""
@@ -196,7 +193,8 @@ class Engine:
         """An area's figures and reporting routes by area id (deep links such as /start area_milton_keynes), as
         for a shared location in that area; None for an id the content does not have."""
         state.expire()
-        area = next((a for a in self.content.areas if a.id == area_id), None)
-        if area is None:
-            return None
+        area = self.areas_by_id.get(area_id)
+        return None if area is None else self._figures_for(state, area)
+
+    def _figures_for(self, state: ChatState, area: Area) -> Reply:
         return self._remember(state, self._area_reply(AreaHit(area, area.name), state, ""))

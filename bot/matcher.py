@@ -90,8 +90,8 @@ MAX_UNKNOWN_SHARE = 0.5  # ...or up to this share of its words; beyond that it i
 SHORT_WORDS = 4  # messages of up to this many words are also matched whole
 PAIR_WEIGHT = 0.5  # stem pairs count half as much as single stems
 UNKNOWN_WEIGHT = 1.5  # how much each word that no example has weighs against a message's score
-COVERAGE_SHARE = 0.3  # how much an example's score depends on sharing most of the message's known words
-CENTROID_SHARE = 0.35
+COVERAGE_SHARE = 0.3  # how much an example with fewer words than the message is marked down for it
+CENTROID_SHARE = 0.35  # how much the intent as a whole counts against its best example
 POSTINGS_PER_INTENT = 64  # a feature's heaviest examples kept per intent in the inverted index
 SHORT_PER_INTENT = 400  # short examples per intent compared whole with a short message
 
@@ -130,7 +130,6 @@ class IntentIndex:
     def __init__(
         self, intents: Iterable[Intent], normalise: Callable[[str], str], english: frozenset[str] = frozenset()
     ) -> None:
-        self._normalise = normalise
         self.english = english
         self._stem = snowballstemmer.stemmer("english").stemWord
         labelled = [(intent.id, normalise(example)) for intent in intents for example in intent.examples]

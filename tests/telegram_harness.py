@@ -4,8 +4,9 @@ async with running_bot(engine) as (api, app):
     api.text(1, "hello")
     [reply] = await api.wait_messages(1, 1)
 
-Also: `settled` (everything injected has been handled and sent), and `Conversation` (messages sent from many
-chats, checked to be answered exactly once and in order in each chat).
+Also: `settled` (everything injected has been handled and sent), `Conversation` (messages sent from many
+chats, checked to be answered exactly once and in order in each chat), and `start_bot_process`/`wait_for_exit`
+for `python -m bot` run as its own process (signals, deploy steps).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from botapi_standin import BotApiStandIn
@@ -140,3 +144,27 @@ class Conversation:
         """Every chat's replies are, one for one and in order, the engine's answers to its messages."""
         for chat in self.sent:
             assert api.texts(chat) == self.expected(chat), f"chat {chat}: replies differ from one per message"
+
+
+def start_bot_process(cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`python -m bot` as deployed, in its own process: no stdin, stdout and stderr captured as text."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_exit(process: subprocess.Popen[str], timeout: float) -> tuple[int, str]:
+    """The exit code and stderr of a process that was told to stop; killed, and the test failed, past `timeout`."""
+    try:
+        _, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+        raise AssertionError(f"the bot did not stop within {timeout:g} s:\n{err[-3000:]}") from None
+    return process.returncode, err

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from botapi_standin import BotApiStandIn
+from telegram_harness import start_bot_process, wait_for_exit
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -44,26 +45,12 @@ def fill_env_file(folder: Path, **values: str) -> Path:
 
 
 def start_bot(folder: Path, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=folder,
-        env=clean_env(**env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_bot_process(folder, clean_env(**env))
 
 
 def stop(process: subprocess.Popen[str], sig: int) -> tuple[int, str]:
     process.send_signal(sig)
-    try:
-        _, err = process.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, err = process.communicate()
-        raise AssertionError(f"the bot did not stop within 15 s of {signal.Signals(sig).name}:\n{err}") from None
-    return process.returncode, err
+    return wait_for_exit(process, 15)
 
 
 # ---------------------------------------------------------------------- the README's steps

@@ -9,14 +9,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 from botapi_standin import BotApiStandIn
-from telegram_harness import running_bot, settled
+from telegram_harness import running_bot, settled, start_bot_process
 
 from bot.content import ContentError, Problem
 from bot.engine import Engine
@@ -183,15 +182,7 @@ def test_sighup_reloads_and_logs_the_result(root: Path) -> None:
     with BotApiStandIn() as api:
         env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url, "BOT_CONTENT_ROOT": str(root)}
         env |= {"BOT_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1", "PATH": "/usr/bin:/bin"}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            cwd=root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_bot_process(root, env)
         log = Stderr(process)
         try:
             api.wait_for_sync(lambda: api.polls > 0, 30, "the bot to start polling")

@@ -12,13 +12,12 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from botapi_standin import BotApiStandIn
-from telegram_harness import Conversation, running_bot
+from telegram_harness import Conversation, running_bot, start_bot_process, wait_for_exit
 
 from bot.engine import Engine
 from bot.frontends.telegram import MAX_IN_FLIGHT
@@ -30,26 +29,13 @@ def start_bot(api: BotApiStandIn, folder: Path) -> subprocess.Popen[str]:
     """`python -m bot` as deployed, against the stand-in; the flood guard off (20 messages a chat at once)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     env |= {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url, "BOT_FLOOD_MESSAGES": "0"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=folder,
-        env={**env, "BOT_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_bot_process(folder, {**env, "BOT_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"})
 
 
 def stop(process: subprocess.Popen[str]) -> str:
     """Wait for a process that was sent a stop signal; its stderr. It must exit 0, without a traceback."""
-    try:
-        _, err = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, err = process.communicate()
-        raise AssertionError(f"the bot did not stop within 30 s:\n{err[-3000:]}") from None
-    assert process.returncode == 0, err[-3000:]
+    code, err = wait_for_exit(process, 30)
+    assert code == 0, err[-3000:]
     assert "Traceback" not in err and "won't be automatically awaited" not in err, err[-3000:]
     assert " CRITICAL " not in err and " ERROR " not in err, err[-3000:]  # a stop mid-burst is not a failure
     return err

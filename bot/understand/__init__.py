@@ -1,0 +1,1 @@
+"""Text -> meaning: the learned classifier (static embeddings + a fitted head) beside the safety rules."""

@@ -36,6 +36,13 @@ def cmd_check(settings: Settings) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s) found")
         return 1
+    from bot.understand.classifier import head_problem
+
+    stale = head_problem(content.root, [(i.id, i.examples) for i in content.intents])
+    if stale:
+        print(stale)
+        print("1 problem(s) found")
+        return 1
     examples = sum(len(i.examples) for i in content.intents)
     print(
         f"content OK: {len(content.intents)} intents, {examples} examples, {len(content.replies)} replies, "
@@ -60,11 +67,24 @@ def cmd_chat(settings: Settings) -> int:
     return _until_the_reader_leaves(lambda: console.run(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty()))
 
 
-def cmd_classify(settings: Settings) -> int:
+def cmd_train(settings: Settings) -> int:
+    """Fit the classifier head on intents.yaml and save it beside the content (a second or two)."""
+    from bot.normalise import Normaliser
+    from bot.understand.classifier import HEAD_FILE, fit_head
+    from bot.understand.embeddings import Embedder
+
+    content = _content_or_exit(settings)
+    head = fit_head([(i.id, i.examples) for i in content.intents], Embedder(), Normaliser(content.spelling))
+    head.save(content.root / HEAD_FILE)
+    print(f"classifier head fitted on {len(head.labels)} intents, saved to {content.root / HEAD_FILE}")
+    return 0
+
+
+def cmd_classify(settings: Settings, explain: bool = False) -> int:
     from bot.frontends import classify
 
     engine = _engine(settings)
-    return _until_the_reader_leaves(lambda: classify.run(engine, sys.stdin, sys.stdout))
+    return _until_the_reader_leaves(lambda: classify.run(engine, sys.stdin, sys.stdout, explain=explain))
 
 
 def cmd_run(settings: Settings) -> int:
@@ -130,7 +150,7 @@ def cmd_extract(settings: Settings, argv: list[str]) -> int:
     return extract.main(argv, settings)
 
 
-COMMANDS = {"chat": cmd_chat, "classify": cmd_classify, "check": cmd_check, "run": cmd_run}
+COMMANDS = {"chat": cmd_chat, "classify": cmd_classify, "check": cmd_check, "run": cmd_run, "train": cmd_train}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         nargs="?",
         default="run",
         choices=[*sorted(COMMANDS), "extract"],
-        help="run (default: Telegram if a token is set, else the terminal chat), chat, classify, check, extract",
+        help="run (default: Telegram if a token is set, else the terminal chat), chat, classify [--explain], check, "
+        "train (fit the classifier head after editing intents.yaml), extract",
     )
     argv = sys.argv[1:] if argv is None else argv
     # `extract` has flags of its own (and its own --help), so it takes everything after its name.
@@ -154,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level, settings.telegram_bot_token)
     if args.command == "extract":
         return cmd_extract(settings, rest)
+    if args.command == "classify" and rest == ["--explain"]:
+        return cmd_classify(settings, explain=True)
     if rest:
         parser.error(f"unexpected arguments: {' '.join(rest)}")
     return COMMANDS[args.command](settings)

@@ -213,6 +213,23 @@ def _cross_check(
     for field in ("danger_intent", "calm_intent"):
         if getattr(safety, field) not in seen_ids:
             add(fs, line(fs, (field,)), f"{field} '{getattr(safety, field)}' is not an intent in {fi}")
+    routes = {intent.id: intent.route for intent in intents}
+    for kind, calm_id in safety.calm_intents.items():
+        if kind not in routes or calm_id not in routes:
+            add(
+                fs, line(fs, ("calm_intents", kind)), f"calm_intents maps '{kind}' to '{calm_id}': both must be intents"
+            )
+    for k, intent_id in enumerate(safety.in_progress_intents):
+        if intent_id not in routes:
+            add(
+                fs,
+                line(fs, ("in_progress_intents", k)),
+                f"in_progress_intents names '{intent_id}', not an intent in {fi}",
+            )
+    for intent_id in [*safety.signs, *safety.never_calm]:
+        if routes.get(intent_id) is not Route.CALL_999:
+            where = ("signs", intent_id) if intent_id in safety.signs else ("never_calm",)
+            add(fs, line(fs, where), f"'{intent_id}' must be an intent in {fi} whose route is call_999")
 
     # A choice button sends its text back: it must be an example or a place the area finder knows.
     understood = set(example_owner) | {fold(t) for area in areas for t in (area.name, *area.aliases, *area.towns)}
@@ -233,11 +250,11 @@ def _cross_check(
             for problem in _placeholder_problems(text, links):
                 add(fr, line(fr, (reply_id, *path)), f"reply '{reply_id}': {problem}")
     # The promises the bot makes are checked here, so that an edit cannot quietly break them.
-    if "emergency_first" in replies and "999" not in replies["emergency_first"].text.splitlines()[0]:
-        add(fr, line(fr, ("emergency_first", "text")), "reply 'emergency_first' must say 999 in its first line")
-    for i, intent in enumerate(intents):
-        if intent.route is Route.CALL_999 and intent.reply != "emergency_first":
-            add(fi, line(fi, (i, "reply")), f"intent '{intent.id}' routes to 999, so its reply must be emergency_first")
+    first_999 = {"emergency_first"} | {intent.reply for intent in intents if intent.route is Route.CALL_999}
+    for reply_id in sorted(first_999 & replies.keys()):
+        if "999" not in replies[reply_id].text.splitlines()[0]:
+            add(fr, line(fr, (reply_id, "text")), f"reply '{reply_id}' answers danger, so its first line must say 999")
+    for intent in intents:
         spec = replies.get(intent.reply)
         if (
             intent.route in (Route.REPORT_ONLINE, Route.CALL_101)

@@ -38,6 +38,8 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     area: str | None = None
+    # How the route was decided, only when the caller asked (`classify --explain`); never logged.
+    why: dict[str, object] | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -48,6 +50,8 @@ class ChatState:
     area: str | None = None
     intent: str | None = None
     updated: float = field(default_factory=time.monotonic)
+    # The last few messages of the past half minute, read together for danger: frightened people type in pieces.
+    recent: list[tuple[float, str]] = field(default_factory=list)
 
     def expire(self, now: float | None = None) -> None:
         """Forget the context if the last message was too long ago."""
@@ -55,4 +59,10 @@ class ChatState:
         if now - self.updated > self.ttl:
             self.area = None
             self.intent = None
+            self.recent.clear()
         self.updated = now
+
+    def fragments(self, now: float, within: float) -> list[str]:
+        """The texts of the recent messages sent within `within` seconds of `now`, oldest first."""
+        self.recent[:] = [(at, text) for at, text in self.recent if now - at <= within]
+        return [text for _, text in self.recent]

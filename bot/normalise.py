@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 # Apostrophes vanish so "isn't" and "isnt" read the same; every other non-word character is a space.
 _APOSTROPHES = re.compile(r"['’‘`´]")
@@ -34,6 +34,16 @@ def fold(text: str) -> str:
 def split_sentences(text: str) -> list[str]:
     """Split raw text where a new thought starts, so the past in one sentence cannot calm another."""
     return [part for part in _SENTENCE_BREAKS.split(text) if part.strip()]
+
+
+def read_sentences(text: str, normalise: Callable[[str], str]) -> list[list[str]]:
+    """Each sentence as its normalised comma-separated pieces: the safety rules judge a danger sign in its clause."""
+    sentences = []
+    for raw in split_sentences(text):
+        pieces = [piece for piece in (normalise(part) for part in raw.split(",")) if piece]
+        if pieces:
+            sentences.append(pieces)
+    return sentences
 
 
 class Normaliser:

@@ -119,17 +119,33 @@ def _compiles(patterns: list[str]) -> list[str]:
 
 class Safety(Strict):
     danger: list[Text] = Field(min_length=1)
+    signs: dict[Id, list[Text]] = {}
+    never_calm: list[Id] = []
     calm: list[Text] = []
+    over: list[Text] = []
+    urgent: list[Text] = []
+    in_progress_intents: list[Id] = []
+    hypothetical: list[Text] = []
     now: list[Text] = []
     negation: list[Text] = []
     negation_breakers: list[Text] = []
     danger_intent: Id = "emergency"
     calm_intent: Id = "past_crime"
+    calm_intents: dict[Id, Id] = {}
 
-    @field_validator("danger", "calm", "now", "negation", "negation_breakers")
+    @field_validator("danger", "calm", "over", "urgent", "hypothetical", "now", "negation", "negation_breakers")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         return _compiles(patterns)
+
+    @field_validator("signs")
+    @classmethod
+    def _signs_compile(cls, signs: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {intent: _compiles(patterns) for intent, patterns in signs.items()}
+
+    def all_signs(self) -> dict[str, list[str]]:
+        """Danger signs by the 999 intent they call for; the general `danger` list is the danger intent's."""
+        return {self.danger_intent: self.danger, **self.signs}
 
 
 class Spelling(Strict):

@@ -19,7 +19,13 @@ import json
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "bot" / "data" / "embeddings"
-CARD = """# Static embedding table
+CARD = """---
+library_name: model2vec
+license: apache-2.0
+base_model: sentence-transformers/all-MiniLM-L6-v2
+---
+
+# Static embedding table
 
 all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) distilled with model2vec into a {dims}-dimension static table
 (float16). Made by `tools/make_embeddings.py`; read by `bot/understand/embeddings.py` with model2vec's StaticModel.

@@ -10,8 +10,8 @@ from bot.model import Reply
 
 
 def as_record(text: str, reply: Reply) -> dict[str, object]:
-    """The classify contract: text, intent, route, area, reply, buttons."""
-    return {
+    """The classify contract: text, intent, route, area, reply, buttons (and `explain` when asked for)."""
+    record: dict[str, object] = {
         "text": text,
         "intent": reply.intent,
         "route": str(reply.route),
@@ -19,12 +19,16 @@ def as_record(text: str, reply: Reply) -> dict[str, object]:
         "reply": reply.text,
         "buttons": [button.as_dict() for button in reply.buttons],
     }
+    if reply.why is not None:
+        record["explain"] = reply.why
+    return record
 
 
-def run(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
+def run(engine: Engine, stdin: TextIO, stdout: TextIO, *, explain: bool = False) -> int:
+    """Each line a fresh conversation; `explain` adds what decided each route (it goes to stdout, never a log)."""
     for line in stdin:
         text = line.rstrip("\r\n")
-        reply = engine.handle(engine.new_state(), text)
+        reply = engine.handle(engine.new_state(), text, explain=explain)
         stdout.write(json.dumps(as_record(text, reply), ensure_ascii=False) + "\n")
     stdout.flush()
     return 0

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 from bot.areas import AreaFinder, AreaHit, Figures
 from bot.content import Content
-from bot.matcher import IntentIndex, Match, load_english_words, rank
+from bot.matcher import MAX_UNKNOWN_SHARE, IntentIndex, Match, load_english_words, rank
 from bot.model import Button, ChatState, Reply, Route
 from bot.normalise import Normaliser, read_sentences
-from bot.safety import Assessment, SafetyRules
+from bot.safety import Assessment, SafetyRules, speaks_in_present
 from bot.schema import Area
 from bot.understand.classifier import HEAD_FILE, Classifier, load_or_fit
 from bot.understand.embeddings import Embedder
@@ -138,14 +138,12 @@ class Engine:
         earlier = state.fragments(now, FRAGMENT_SECONDS)
         reading = self._read(text)
         reply = self._decide(state, reading)
-        if reply.route is not Route.CALL_999 and earlier:
+        if reply.route is not Route.CALL_999 and earlier and not reading.assessment.plainly_calm:
             # "theres a man" / "in my kitchen": the pieces together may show danger that no piece shows alone.
-            together = self._read("\n".join([*earlier, text]))
+            together = self._read(" ".join([*earlier, text]))
             if together.emergency:
                 reading, reply = together, self._emergency_reply(state, together)
-        if reply.route is Route.CALL_999:
-            state.recent.clear()  # answered with 999: the next message stands on its own
-        elif reading.normalised:
+        if reading.normalised:
             state.recent.append((now, text))
             del state.recent[:-FRAGMENTS_KEPT]
         if explain:
@@ -179,9 +177,27 @@ class Engine:
         # The classifier's vote for 999 stands unless the message says plainly that it is over, negated or only a
         # question; a self-harm vote stands even then ("ive felt like this for years" is no reason to wait).
         never_calm = reading.emergency_intent in self.content.safety.never_calm and not assessment.hypothetical
-        if p999 >= self._emergency_bar(matched) and (not assessment.plainly_calm or never_calm):
+        bar = self._emergency_bar(matched)
+        if p999 >= bar and (not assessment.plainly_calm or never_calm):
             reading.emergency, reading.decided_by = True, "classifier"
+        elif p999 >= bar and not assessment.negated and self._danger_in_a_calm_free_part(sentences, bar):
+            # "a gang are kicking a lad outside, it happened last year too": the past is in another part.
+            reading.emergency, reading.decided_by = True, "classifier, on one part"
         return reading
+
+    def _danger_in_a_calm_free_part(self, sentences: list[list[str]], bar: float) -> bool:
+        """Whether a comma-separated part in the present, with no calm cue of its own, reads as an emergency."""
+        parts = [piece for sentence in sentences for piece in sentence]
+        if len(parts) < 2:
+            return False
+        for part in parts:
+            seen = self.safety.assess(part)
+            if seen.calm or seen.hypothetical or not (seen.now or speaks_in_present(part)):
+                continue
+            probabilities = self.classifier.probabilities(part)
+            if sum(probabilities.get(i, 0.0) for i in self.emergency_intents) >= bar:
+                return True
+        return False
 
     def _emergency_bar(self, matched: Match | None) -> float:
         """The classifier's P(999) needed to lead with 999: higher when the matcher is sure it is something else."""
@@ -236,7 +252,10 @@ class Engine:
         if match is not None and match.score >= CONFIDENT and not self._too_close(match):
             reading.decided_by = "matcher"
             return match.intent
-        if ranked and ranked[0][0] >= CLASSIFIER_CONFIDENT:
+        words = reading.normalised.split()
+        # One word ("hmm") or mostly unknown words (keyboard mashing) is no sentence to guess an intent from.
+        readable = len(words) >= 2 and self.index.known_share(words) >= 1 - MAX_UNKNOWN_SHARE
+        if readable and ranked and ranked[0][0] >= CLASSIFIER_CONFIDENT:
             reading.decided_by = "classifier"
             return ranked[0][1]
         return None

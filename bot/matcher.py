@@ -199,6 +199,12 @@ class IntentIndex:
         norm = math.sqrt(sum(w * w for w in vector.values()) + unknown * unknown_weight**2) or 1.0
         return {f: w / norm for f, w in vector.items()}
 
+    def known_share(self, words: list[str]) -> float:
+        """The share of `words` that are words of the examples or real English words (0 for no words)."""
+        if not words:
+            return 0.0
+        return sum(1 for w in words if w in self.vocabulary or w in self.english) / len(words)
+
     def correct(self, words: list[str]) -> list[str]:
         """Replace misspelt words by the nearest word of the examples, when one is near enough.
 

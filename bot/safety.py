@@ -107,7 +107,7 @@ class SafetyRules:
                 negated_seen = negated_seen or negated
                 if cue is None:
                     continue
-                present = self._search(_PRESENT, clause)
+                present = speaks_in_present(clause)
                 calmed = asked or calm_in[index] or ((any(calm_in) or over_seen) and not present)
                 if (intent in self._never_calm and not asked) or now or not calmed:
                     return Assessment(
@@ -154,6 +154,11 @@ class SafetyRules:
     @staticmethod
     def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
         return bool(pattern and pattern.search(text))
+
+
+def speaks_in_present(clause: str) -> bool:
+    """Whether a normalised clause speaks in the present ("are kicking", "hes got", "i want")."""
+    return bool(_PRESENT.search(clause))
 
 
 def _word_starts(text: str) -> list[int]:

@@ -19,10 +19,12 @@ from bot.understand.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 
-# Telegram caps a message at 4,096 characters; the console and classify share the cap. Text is cut before anything
-# reads it, so every step after is bounded (the safety rules read all of what is kept).
-MAX_CHARS = 4096
-TAIL_CHARS = 1024  # of a longer text, the last this many characters are kept too
+# Telegram caps a message at 4,096 characters, but the console and classify take any length: text is cut before
+# anything reads it, so every step after is bounded. The safety rules (linear in the text) read all that is kept;
+# the matcher and the classifier read the first MATCH_CHARS of it.
+MAX_CHARS = 32_768
+TAIL_CHARS = 8_192  # of a longer text, the last this many characters are kept too
+MATCH_CHARS = 4_096
 CONFIDENT = 18.0  # below this best matcher score the matcher is unsure of the intent
 MARGIN = 2.0  # two intents with different routes closer than this are too close to call
 EMERGENCY_MIN = 30.0  # a matched emergency at or above this sounds urgent even when the rules call it calm
@@ -144,7 +146,7 @@ class Engine:
             if together.emergency:
                 reading, reply = together, self._emergency_reply(state, together)
         if reading.normalised:
-            state.recent.append((now, text))
+            state.recent.append((now, text[-MATCH_CHARS:]))
             del state.recent[:-FRAGMENTS_KEPT]
         if explain:
             reply = replace(reply, why=reading.explain(reply))
@@ -157,13 +159,19 @@ class Engine:
         assessment = self.safety.assess_sentences(sentences)
         if not any(ch.isalpha() for ch in normalised):
             return Reading(normalised, assessment, {}, 0.0, None, emergency=False, decided_by="empty")
-        hit = self.areas.find(normalised)
+        head = normalised[:MATCH_CHARS]
+        hit = self.areas.find(head)
         # The place itself says nothing about what the person wants ("fight in bletchley" is no figures question
         # because examples of figures questions name bletchley); it counts later, as evidence for area figures.
-        scores = self.index.scores(hit.remove_from(normalised) if hit else normalised)
+        scores = self.index.scores(hit.remove_from(head) if hit else head)
         matched = rank(scores)
-        probabilities = self.classifier.probabilities(normalised)
+        probabilities = self.classifier.probabilities(head)
         p999 = sum(probabilities.get(i, 0.0) for i in self.emergency_intents)
+        words = head.split()
+        if self.index.known_share(words) < 1 - MAX_UNKNOWN_SHARE:
+            # Mostly unknown words (keyboard mashing, another language): the classifier's guess means nothing, so
+            # only the rules may call it an emergency.
+            p999 = 0.0
         reading = Reading(normalised, assessment, probabilities, p999, None, False, "", hit=hit, scores=scores)
         # Which 999 reply fits: the rule's kind, else the matcher's when it matched a 999 intent, else the
         # classifier's most likely 999 intent.
@@ -211,7 +219,8 @@ class Engine:
             return self._emergency_reply(state, reading)
         if not reading.normalised or not any(ch.isalpha() for ch in reading.normalised):
             return self._reply("empty", Route.CLARIFY, "empty_message")
-        assessment, normalised, hit, scores = reading.assessment, reading.normalised, reading.hit, reading.scores
+        assessment, hit, scores = reading.assessment, reading.hit, reading.scores
+        normalised = reading.normalised[:MATCH_CHARS]
         danger_intent = self.content.safety.danger_intent
         calm = assessment.calm or assessment.negated or assessment.hypothetical
         evidence = self._area_evidence(hit, normalised)
@@ -252,7 +261,7 @@ class Engine:
         if match is not None and match.score >= CONFIDENT and not self._too_close(match):
             reading.decided_by = "matcher"
             return match.intent
-        words = reading.normalised.split()
+        words = reading.normalised[:MATCH_CHARS].split()
         # One word ("hmm") or mostly unknown words (keyboard mashing) is no sentence to guess an intent from.
         readable = len(words) >= 2 and self.index.known_share(words) >= 1 - MAX_UNKNOWN_SHARE
         if readable and ranked and ranked[0][0] >= CLASSIFIER_CONFIDENT:

@@ -18,17 +18,36 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SENTENCE_BREAKS = re.compile(r"[.!?;\n\r]+|\s-\s|\bbut\b|\bhowever\b", re.IGNORECASE)
 
 
+# One character can expand to 18 under NFKC ("\ufdfa"): the normalised text is capped too, so every later step
+# reads a bounded text.
+MAX_NORMALISED = 65_536
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents, drop apostrophes, punctuation to spaces, squeeze repeats and spaces."""
     if text.isascii():  # most messages: nothing to compose or strip
         text = text.lower()
     else:
-        text = unicodedata.normalize("NFKC", text).casefold()
+        text = _compose(text)
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _APOSTROPHES.sub("", text)
     text = _NON_WORD.sub(" ", text)
     text = _REPEATS.sub(r"\1\1", text)
     return " ".join(text.split())
+
+
+def _compose(text: str) -> str:
+    """NFKC and casefold, a block at a time, stopping once the result is MAX_NORMALISED long: one character can
+    expand to 18, so a long text is never expanded whole."""
+    out: list[str] = []
+    size = 0
+    for start in range(0, len(text), 1024):
+        block = unicodedata.normalize("NFKC", text[start : start + 1024]).casefold()
+        out.append(block)
+        size += len(block)
+        if size >= MAX_NORMALISED:
+            break
+    return "".join(out)[:MAX_NORMALISED]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -38,11 +57,20 @@ def split_sentences(text: str) -> list[str]:
 
 def read_sentences(text: str, normalise: Callable[[str], str]) -> list[list[str]]:
     """Each sentence as its normalised comma-separated pieces: the safety rules judge a danger sign in its clause."""
-    sentences = []
+    sentences, budget = [], MAX_NORMALISED
     for raw in split_sentences(text):
-        pieces = [piece for piece in (normalise(part) for part in raw.split(",")) if piece]
+        pieces = []
+        for part in raw.split(","):
+            piece = normalise(part)[:budget]
+            budget -= len(piece) + 1
+            if piece:
+                pieces.append(piece)
+            if budget <= 0:
+                break
         if pieces:
             sentences.append(pieces)
+        if budget <= 0:
+            break
     return sentences
 
 

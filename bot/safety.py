@@ -9,7 +9,7 @@ own clause:
 - a calm cue (the past, a habit, "not urgent") calms the sign in its own clause, and a sign in another clause of
   the same sentence only when that clause does not speak in the present ("there was a fight last night and
   someone got stabbed" is calm; "ive been scared of him for years and a man is threatening me" is not); a plain
-  "it is over" (`over`) does the same across the whole message ("she had a fit but it stopped, shes fine now");
+  "it has ended" (`ended`) does the same across the whole message ("she had a fit but it stopped, shes fine now");
 - a "now" cue anywhere in the sentence keeps the danger, and signs of the intents in `never_calm` (self-harm) are
   never calmed by a history.
 Every step is linear in the length of the sentence.
@@ -76,6 +76,7 @@ class SafetyRules:
         self._never_calm = frozenset(spec.never_calm)
         self._calm = _union(spec.calm)
         self._over = _union(spec.over)
+        self._ended = _union(spec.ended)
         self._urgent = _union(spec.urgent)
         self._hypothetical = _union(spec.hypothetical)
         self._now = _union([*spec.now, *spec.urgent])
@@ -89,9 +90,11 @@ class SafetyRules:
     def assess_sentences(self, sentences: list[list[str]]) -> Assessment:
         """`assess` for a message already split into sentences of normalised comma-separated pieces."""
         calm_seen = negated_seen = calmed_seen = now_seen = urgent_seen = asked_seen = False
-        # "she had a seizure but it stopped and shes fine now": a plain "it is over" anywhere in the message calms
-        # a sign in another sentence, when that sign's clause does not speak in the present.
-        over_seen = any(self._search(self._over, " ".join(pieces)) for pieces in sentences)
+        # "she had a seizure but it stopped and shes fine now": "it has ended" anywhere in the message calms a sign
+        # in another sentence, when that sign's clause does not speak in the present.
+        texts = [" ".join(pieces) for pieces in sentences]
+        over_seen = any(self._search(self._over, text) for text in texts)
+        ended = any(self._search(self._ended, text) for text in texts)
         for pieces in sentences:
             sentence = " ".join(pieces)
             clauses = [c.strip() for piece in pieces for c in _CLAUSE_BREAKS.split(piece) if c.strip()]
@@ -108,7 +111,7 @@ class SafetyRules:
                 if cue is None:
                     continue
                 present = speaks_in_present(clause)
-                calmed = asked or calm_in[index] or ((any(calm_in) or over_seen) and not present)
+                calmed = asked or calm_in[index] or ((any(calm_in) or ended) and not present)
                 if (intent in self._never_calm and not asked) or now or not calmed:
                     return Assessment(
                         True,

@@ -123,6 +123,7 @@ class Safety(Strict):
     never_calm: list[Id] = []
     calm: list[Text] = []
     over: list[Text] = []
+    ended: list[Text] = []
     urgent: list[Text] = []
     in_progress_intents: list[Id] = []
     hypothetical: list[Text] = []
@@ -133,7 +134,7 @@ class Safety(Strict):
     calm_intent: Id = "past_crime"
     calm_intents: dict[Id, Id] = {}
 
-    @field_validator("danger", "calm", "over", "urgent", "hypothetical", "now", "negation", "negation_breakers")
+    @field_validator("danger", "calm", "over", "ended", "urgent", "hypothetical", "now", "negation", "negation_breakers")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         return _compiles(patterns)

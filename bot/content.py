@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from bot.commands import COMMANDS
 from bot.model import Route
 from bot.normalise import fold
 from bot.quantities import find_quantities
@@ -24,6 +25,7 @@ ENGINE_REPLIES = frozenset(
 # Replies the front ends ask for by name (commands, non-text messages, errors).
 FRONTEND_REPLIES = frozenset(
     {"start", "privacy", "non_text", "unknown_command", "area_picker", "flood_notice", "error", "goodbye"}
+    | {command.reply for command in COMMANDS}
 )
 PLACEHOLDERS = frozenset({"emergency_line", "area", "figures", "sources", "areas_with_figures", "place"})
 FILES = {

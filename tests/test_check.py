@@ -249,13 +249,15 @@ def test_check_names_the_broken_line(tmp_path: Path, breakage: Callable[[Path], 
         f"{prefix} should say {broken.words}\n{output}"
     )
     assert re.search(r"^\d+ problem\(s\) found$", result.stdout, re.MULTILINE), output
+    assert result.stdout.rstrip().endswith(f"content folder: {root} (set by BOT_CONTENT_ROOT)"), output
 
 
-def test_check_passes_clean_content_with_one_summary_line(tmp_path: Path) -> None:
+def test_check_passes_clean_content_with_a_summary_and_the_folder(tmp_path: Path) -> None:
     root = copy_content(tmp_path / "content_copy")
     result = run_check(root)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Traceback" not in output
-    lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("content OK"), output
+    summary, folder = result.stdout.strip().splitlines()
+    assert summary.startswith("content OK"), output
+    assert folder == f"content folder: {root} (set by BOT_CONTENT_ROOT)", output

@@ -63,6 +63,7 @@ def test_every_setting_is_read_from_the_environment(env: pytest.MonkeyPatch, tmp
         flood_seconds=7.5,
         flood_pause=30.0,
         admin_user_ids=frozenset({12345, 67890}),
+        content_origin="set by BOT_CONTENT_ROOT",
     )
     assert telegram_problems(settings) == []
 

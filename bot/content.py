@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from bot.commands import COMMANDS
 from bot.model import Route
 from bot.normalise import fold
+from bot.problems import schema_problem, yaml_problem
 from bot.quantities import find_quantities
 from bot.schema import Area, FigureFile, Intent, Link, ReplySpec, Safety, Spelling
 
@@ -107,8 +108,7 @@ class _Reader:
                 return None
             return self._build(loader, node, (), file)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            self.fail(file, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem or exc.context}")
+            self.fail(file, *yaml_problem(exc, text))
             return None
         except yaml.YAMLError as exc:
             self.fail(file, 0, f"not valid YAML: {exc}")
@@ -150,8 +150,12 @@ class _Reader:
         except ValidationError as exc:
             for error in exc.errors():
                 loc = (*prefix, *error["loc"])
-                where = ".".join(str(part) for part in loc) or "the file"
-                self.add(file, self.line(file, loc), f"{where}: {error['msg']}")
+                found = error.get("input")
+                if error["type"] == "value_error" and isinstance(found, list):
+                    # A list-wide rule (a pattern that does not compile): point at the entry it names.
+                    said = str(error["ctx"]["error"])
+                    loc = next(((*loc, j) for j, item in enumerate(found) if repr(item) in said), loc)
+                self.add(file, self.line(file, loc), schema_problem(file, error, data, kind))
             return None
 
 
@@ -285,7 +289,8 @@ def _cross_check(
             add(
                 ff,
                 line(ff, ("figures", k, "source")),
-                f"figure '{figure.label}' has no source: '{figure.source}' is not under sources",
+                f"figure '{figure.label}': source '{figure.source}' is not one of the sources at the top of the "
+                f"file ({', '.join(figures.sources)})",
             )
 
 

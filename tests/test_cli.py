@@ -1,4 +1,5 @@
-"""The command line with piped stdin: `chat`, `classify`, and `python -m bot` without a token."""
+"""The command line with piped stdin: `chat`, `classify`, `init`, `python -m bot` without a token, and an installed
+(non-editable) copy run from another folder."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+from bot.commands import COMMANDS
+from bot.content import FILES
 from bot.engine import Engine
 from bot.model import Route
 
@@ -70,6 +74,19 @@ def test_chat_keeps_context_between_lines() -> None:
     result = run_bot("chat", stdin="what have police done about drugs in bletchley\nand how much cash?\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Milton Keynes") >= 2 and "157,000" in result.stdout, result.stdout
+
+
+def test_chat_answers_every_command_the_telegram_bot_does_from_the_content(engine: Engine) -> None:
+    result = run_bot("chat", stdin="".join(f"/{command.name}\n" for command in COMMANDS))
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout.split("you> ")[1:]
+    assert len(answers) == len(COMMANDS), result.stdout
+    for command, answer in zip(COMMANDS, answers, strict=True):
+        expected = engine.reply_by_id(command.reply).text.splitlines()[0]
+        assert answer.startswith(f"/{command.name}\nbot> {expected}"), (command, answer)
+    unknown = run_bot("chat", stdin="/reload\n/Numbers@some_bot\n").stdout
+    assert engine.reply_by_id("unknown_command").text.splitlines()[0] in unknown, unknown
+    assert engine.reply_by_id("which_number").text.splitlines()[0] in unknown, unknown
 
 
 # ---------------------------------------------------------------------- classify
@@ -140,3 +157,51 @@ def test_without_a_token_it_says_so_in_one_line_and_starts_the_chat(tmp_path: Pa
     assert len(said) == 1 and "TELEGRAM_BOT_TOKEN" in said[0], result.stderr
     assert "terminal chat" in said[0].lower(), said
     assert "you> hello" in result.stdout and "bot> " in result.stdout, result.stdout
+
+
+# ---------------------------------------------------------------------- init, and an installed copy
+def test_init_copies_the_content_into_a_folder_to_edit_and_never_overwrites(tmp_path: Path) -> None:
+    target = tmp_path / "our-content"
+    result = run_bot("init", str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for file in FILES.values():
+        assert (target / file).read_bytes() == (ROOT / file).read_bytes(), file
+    (target / "intents.yaml").write_text("# ours\n", encoding="utf-8")
+    again = run_bot("init", str(target), cwd=tmp_path)
+    assert again.returncode == 1 and "already exists" in again.stderr, again.stderr
+    assert (target / "intents.yaml").read_text(encoding="utf-8") == "# ours\n"
+
+
+def test_the_current_folder_with_content_wins_over_the_checkout(tmp_path: Path) -> None:
+    assert run_bot("init", str(tmp_path)).returncode == 0
+    result = run_bot("check", cwd=tmp_path, env={"PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == f"content folder: {tmp_path} (found in the current folder)"
+
+
+def test_an_installed_copy_carries_its_content_and_finds_it_from_any_folder(tmp_path: Path, engine: Engine) -> None:
+    """Build the wheel as `pip install .` does (offline, no registry), unpack it, and run it from an empty folder.
+    .ci/run does the same with a real `pip install .` into a fresh virtual environment."""
+    source, site, elsewhere = tmp_path / "src", tmp_path / "site", tmp_path / "elsewhere"
+    skip = shutil.ignore_patterns("__pycache__", "packaged_content")
+    for folder in ("bot", "content"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=skip)
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "intents.yaml"):
+        shutil.copy2(ROOT / name, source / name)
+    build = "from setuptools import build_meta; print(build_meta.build_wheel('../dist'))"
+    built = subprocess.run([sys.executable, "-c", build], cwd=source, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr[-2000:]
+    zipfile.ZipFile(tmp_path / "dist" / built.stdout.split()[-1]).extractall(site)
+    packaged = site / "bot" / "packaged_content"
+    for file in FILES.values():
+        assert (packaged / file).read_bytes() == (ROOT / file).read_bytes(), file
+    elsewhere.mkdir()
+    env = {"PYTHONPATH": str(site), "BOT_CONTENT_ROOT": ""}  # the unpacked copy, not this checkout
+    check = run_bot("check", cwd=elsewhere, env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.splitlines()[-1].startswith(f"content folder: {packaged} (the copy installed"), check.stdout
+    chat = run_bot("chat", stdin="/privacy\n/numbers\n/help\n", cwd=elsewhere, env=env)
+    assert chat.returncode == 0, chat.stderr
+    answers = chat.stdout.split("you> ")[1:]
+    for reply, answer in zip(("privacy", "which_number", "help"), answers, strict=True):
+        assert f"bot> {engine.reply_by_id(reply).text.splitlines()[0]}" in answer, (reply, answer)

@@ -205,3 +205,51 @@ def test_an_installed_copy_carries_its_content_and_finds_it_from_any_folder(tmp_
     answers = chat.stdout.split("you> ")[1:]
     for reply, answer in zip(("privacy", "which_number", "help"), answers, strict=True):
         assert f"bot> {engine.reply_by_id(reply).text.splitlines()[0]}" in answer, (reply, answer)
+
+
+# ---------------------------------------------------------------------- the README, as written
+def readme_blocks(language: str) -> list[str]:
+    """The README's fenced blocks in `language` before its Deploy section (.ci/run runs every `sh` one as written)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Deploy\n")[0]
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+
+
+def test_readme_commands_work_as_written(tmp_path: Path) -> None:
+    """The README's commands that need no fresh install, with `.venv/bin/python` as the Python running this test
+    (the one the README's quick start makes); .ci/run runs all of them, installs included, in a fresh copy."""
+    blocks = [block for block in readme_blocks("sh") if "pip install" not in block]
+    assert blocks, "the README has no example commands"
+    for name in ("intents.yaml", "content"):
+        (shutil.copytree if name == "content" else shutil.copy2)(ROOT / name, tmp_path / name)
+    for block in blocks:
+        for command in block.strip().splitlines():
+            assert "python -m" not in command.replace("bin/python -m", ""), f"say .venv/bin/python: {command}"
+        script = re.sub(r"(\.\./)?\.venv/bin/python", sys.executable, block)
+        env = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "BOT_CONTENT_ROOT"}}
+        done = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=tmp_path,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, f"{block}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        assert "Traceback" not in done.stdout + done.stderr, block
+
+
+def test_the_readme_conversation_is_what_the_chat_says() -> None:
+    """The sample conversation, figures included, comes from the content: replay it and compare line by line
+    ("..." at the end of a line or alone stands for text left out)."""
+    [sample] = [block for block in readme_blocks("text") if block.startswith("you> ")]
+    said = [line.removeprefix("you> ") for line in sample.splitlines() if line.startswith("you> ")]
+    result = run_bot("chat", stdin="\n".join(said) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [line.rstrip() for line in result.stdout.splitlines()]
+    at = 0
+    for line in sample.splitlines():
+        if line.strip() == "...":
+            continue
+        expected = line.removesuffix(" ...")
+        at = next((i for i in range(at, len(out)) if out[i].startswith(expected)), -1) + 1
+        assert at, f"the README shows {line!r}, the chat does not say it (in this order):\n{result.stdout}"

@@ -106,7 +106,8 @@ def schema_problem(file: str, error: dict[str, Any], raw: Any, kind: Any) -> str
     if kind_of in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         limit = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than"}
         bound = next(iter(ctx.values()), "")
-        return f"{subject}: {field} is {_show(found)}, but it must be {limit.get(kind_of, 'at most')} {bound:g}"
+        bound = f"{bound:g}" if isinstance(bound, int | float) else bound
+        return f"{subject}: {field} is {_show(found)}, but it must be {limit.get(kind_of, 'at most')} {bound}"
     if kind_of == "value_error":
         return f"{subject}: {ctx.get('error', error['msg'])!s}"
     wanted = _WANTED.get(kind_of.removesuffix("_parsing").removesuffix("_type"), error["msg"].lower())
@@ -160,6 +161,8 @@ def _field(rest: tuple[Any, ...]) -> str:
     for part in rest:
         if isinstance(part, int) and words:
             words[-1] = f"{_SINGULAR.get(words[-1], words[-1])} {part + 1}"
+        elif isinstance(part, int):
+            words.append(f"entry {part + 1}")
         else:
             words.append(str(part))
     return "'s ".join(words) or "the value"

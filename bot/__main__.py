@@ -70,7 +70,7 @@ def cmd_init(argv: list[str]) -> int:
         print(f"could not copy the content to {target}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"copied intents.yaml and content/ from {source} to {target}")
-    print(f"edit them, then check them: cd {target} && {sys.executable} -m bot check")
+    print(f"edit them, then check them: cd {target} && {os.path.abspath(sys.executable)} -m bot check")
     print(f"start the bot from that folder, or set BOT_CONTENT_ROOT={target.resolve()} in .env")
     return 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from bot.commands import COMMANDS
 from bot.model import Route
 from bot.normalise import fold
-from bot.problems import schema_problem, yaml_problem
+from bot.problems import placeholder_problems, schema_problem, without_echoes, yaml_problem
 from bot.quantities import find_quantities
 from bot.schema import Area, FigureFile, Intent, Link, ReplySpec, Safety, Spelling
 
@@ -148,7 +147,7 @@ class _Reader:
         try:
             return TypeAdapter(kind).validate_python(data)
         except ValidationError as exc:
-            for error in exc.errors():
+            for error in without_echoes(exc.errors()):
                 loc = (*prefix, *error["loc"])
                 found = error.get("input")
                 if error["type"] == "value_error" and isinstance(found, list):
@@ -236,7 +235,7 @@ def _cross_check(
                     f"choice button {button.text!r} is no intent's example, so pressing it would not be understood",
                 )
         for path, text in texts:
-            for problem in _placeholder_problems(text, links):
+            for problem in placeholder_problems(text, links, PLACEHOLDERS):
                 add(fr, line(fr, (reply_id, *path)), f"reply '{reply_id}': {problem}")
     # The promises the bot makes are checked here, so that an edit cannot quietly break them.
     if "emergency_first" in replies and "999" not in replies["emergency_first"].text.splitlines()[0]:
@@ -292,20 +291,3 @@ def _cross_check(
                 f"figure '{figure.label}': source '{figure.source}' is not one of the sources at the top of the "
                 f"file ({', '.join(figures.sources)})",
             )
-
-
-def _placeholder_problems(text: str, links: dict[str, Link]) -> list[str]:
-    problems = []
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError as exc:
-        return [f"broken braces ({exc}); write {{{{ and }}}} for a literal brace"]
-    for name in fields:
-        if name.startswith("links."):
-            if name.removeprefix("links.") not in links:
-                problems.append(f"placeholder {{{name}}} names a link that content/links.yaml does not define")
-        elif name not in PLACEHOLDERS:
-            problems.append(
-                f"placeholder {{{name}}} does not exist (known: {', '.join(sorted(PLACEHOLDERS))}, links.ID)"
-            )
-    return problems

@@ -9,7 +9,9 @@ mistake where it can be known (an unclosed quote, a key without a colon, an uncl
 from __future__ import annotations
 
 import re
+import string
 import types
+from collections.abc import Collection
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
@@ -76,6 +78,13 @@ def _runaway_quote(text: str, exc: yaml.MarkedYAMLError) -> int:
 
 
 # ---------------------------------------------------------------------- schema errors
+def without_echoes(errors: list[Any]) -> list[Any]:
+    """A misspelt key is reported twice by pydantic (the key it does not know, and the key it misses); a person
+    needs only the first, which names both."""
+    misspelt = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "extra_forbidden"}
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"][:-1]) in misspelt)]
+
+
 def schema_problem(file: str, error: dict[str, Any], raw: Any, kind: Any) -> str:
     """One pydantic error as a sentence naming the entry by its id, the value found and what is allowed."""
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
@@ -197,3 +206,20 @@ def _keys_at(kind: Any, path: tuple[Any, ...]) -> list[str]:
         else:
             return []
     return []
+
+
+# ---------------------------------------------------------------------- reply placeholders
+def placeholder_problems(text: str, links: Collection[str], known: Collection[str]) -> list[str]:
+    """What is wrong with the {placeholders} of a reply's text; [] when nothing is."""
+    problems = []
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        return [f"broken braces ({exc}); write {{{{ and }}}} for a literal brace"]
+    for name in fields:
+        if name.startswith("links."):
+            if name.removeprefix("links.") not in links:
+                problems.append(f"placeholder {{{name}}} names a link that content/links.yaml does not define")
+        elif name not in known:
+            problems.append(f"placeholder {{{name}}} does not exist (known: {', '.join(sorted(known))}, links.ID)")
+    return problems

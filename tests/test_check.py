@@ -392,3 +392,15 @@ def test_check_words_problems_plainly(tmp_path: Path, file: str, pattern: str, n
     # the line of the mistake, or the start of the entry that lacks something (for "examples: []", the same line)
     assert any(m.startswith(f"{file}:{index + 1}:") and says in m for m in messages), messages
     assert not any(re.search(r"\b[a-z_]+\.\d+[.:]|Input should|Field required", m) for m in messages), messages
+
+
+def test_a_misspelt_key_is_one_problem_not_two(tmp_path: Path) -> None:
+    from bot.content import ContentError, load_content
+
+    root = copy_content(tmp_path / "content_copy")
+    broken = misspelt_key(root)
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{broken.file}:{broken.line}: {broken.words[0]}; check the spelling"
+    ]

@@ -160,6 +160,10 @@ class _Reader:
 
 def load_content(root: Path) -> Content:
     """Load and cross-check all content under `root`; raise ContentError listing every problem."""
+    if not (root / FILES["intents"]).exists() and not (root / "content").exists():
+        # One line instead of "file is missing" for each of the files: most likely the wrong folder.
+        message = f"no content in {root}: neither intents.yaml nor content/; make a copy with `python -m bot init DIR`"
+        raise ContentError([Problem(FILES["intents"], 0, message)])
     reader = _Reader(root)
     raw = {name: reader.read(file) for name, file in FILES.items()}
     parsed = {

@@ -404,3 +404,11 @@ def test_a_misspelt_key_is_one_problem_not_two(tmp_path: Path) -> None:
     assert [str(p) for p in caught.value.problems] == [
         f"{broken.file}:{broken.line}: {broken.words[0]}; check the spelling"
     ]
+
+
+def test_a_folder_without_content_is_one_problem_naming_the_folder(tmp_path: Path) -> None:
+    result = run_check(tmp_path)
+    assert result.returncode == 1, result.stdout
+    problem, count, folder = result.stdout.strip().splitlines()
+    assert problem.startswith(f"intents.yaml:0: no content in {tmp_path}") and "python -m bot init" in problem
+    assert count == "1 problem(s) found" and folder == f"content folder: {tmp_path} (set by BOT_CONTENT_ROOT)"

@@ -1,15 +1,17 @@
-"""argv -> Telegram | chat | classify | check; nothing else."""
+"""argv -> Telegram | chat | classify | check | extract | init; nothing else."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from bot.config import Settings, SettingsError, load_settings, telegram_problems
-from bot.content import ContentError, load_content
+from bot.config import Settings, SettingsError, content_line, load_settings, shipped_content_root, telegram_problems
+from bot.content import FILES, ContentError, load_content
 
 
 def _content_or_exit(settings: Settings):
@@ -19,6 +21,7 @@ def _content_or_exit(settings: Settings):
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"content has {len(exc.problems)} problem(s); run `python -m bot check` for the list", file=sys.stderr)
+        print(content_line(settings), file=sys.stderr)
         raise SystemExit(1) from None
 
 
@@ -29,12 +32,14 @@ def _engine(settings: Settings):
 
 
 def cmd_check(settings: Settings) -> int:
+    """Every problem as file:line, or one summary line; then the folder those files are in, and why that one."""
     try:
         content = load_content(settings.content_root)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem)
         print(f"{len(exc.problems)} problem(s) found")
+        print(content_line(settings))
         return 1
     from bot.understand.classifier import head_problem
 
@@ -42,12 +47,42 @@ def cmd_check(settings: Settings) -> int:
     if stale:
         print(stale)
         print("1 problem(s) found")
+        print(content_line(settings))
         return 1
     examples = sum(len(i.examples) for i in content.intents)
     print(
-        f"content OK: {len(content.intents)} intents, {examples} examples, {len(content.replies)} replies, "
+        f"content OK: {len(content.intents)} intents, {examples:,} examples, {len(content.replies)} replies, "
         f"{len(content.links)} links, {len(content.areas)} areas, {len(content.figures.figures)} figures"
     )
+    print(content_line(settings))
+    return 0
+
+
+def cmd_init(argv: list[str]) -> int:
+    """Copy the content that came with the bot into a folder a group can edit; never overwrite a file."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot init", description="Copy intents.yaml and content/ into DIR, to edit for your area."
+    )
+    parser.add_argument("dir", type=Path, help="the folder to create or fill (it must not hold content already)")
+    target: Path = parser.parse_args(argv).dir
+    source = shipped_content_root()
+    from bot.understand.classifier import HEAD_FILE
+
+    files = [*FILES.values(), *([HEAD_FILE] if (source / HEAD_FILE).is_file() else [])]
+    clashes = [file for file in files if (target / file).exists()]
+    if clashes:
+        print(f"{target / clashes[0]} already exists; nothing was copied (choose an empty folder)", file=sys.stderr)
+        return 1
+    try:
+        (target / "content").mkdir(parents=True, exist_ok=True)
+        for file in files:
+            shutil.copyfile(source / file, target / file)
+    except OSError as exc:
+        print(f"could not copy the content to {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"copied intents.yaml and content/ from {source} to {target}")
+    print(f"edit them, then check them: cd {target} && {os.path.abspath(sys.executable)} -m bot check")
+    print(f"start the bot from that folder, or set BOT_CONTENT_ROOT={target.resolve()} in .env")
     return 0
 
 
@@ -159,11 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=[*sorted(COMMANDS), "extract"],
+        choices=[*sorted(COMMANDS), "extract", "init"],
         help="run (default: Telegram if a token is set, else the terminal chat), chat, classify [--explain], check, "
-        "train (fit the classifier head after editing intents.yaml), extract",
+        "train (fit the classifier head after editing intents.yaml), extract, init DIR (copy the content to edit)",
     )
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["init"]:  # needs no settings: it works before .env or the content exist
+        return cmd_init(argv[1:])
     # `extract` has flags of its own (and its own --help), so it takes everything after its name.
     is_extract = argv[:1] == ["extract"]
     args, rest = (argparse.Namespace(command="extract"), argv[1:]) if is_extract else parser.parse_known_args(argv)

@@ -1,15 +1,19 @@
-"""Settings from the environment and .env; the token never appears in a repr, a log or an error."""
+"""Settings from the environment and .env (pydantic-settings); the token never appears in a repr, a log or an error."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from dotenv import load_dotenv
+from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt, ValidationError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+# Where the code runs from: a source checkout has intents.yaml and content/ next to the bot/ folder.
+CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
+# An installed copy carries the content inside the package (setup.py copies it there when the wheel is built).
+PACKAGED_ROOT = Path(__file__).resolve().parent / "packaged_content"
 MODES = ("polling", "webhook")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # What BotFather hands out: the bot's numeric id, a colon, then 35 letters, digits, "_" or "-".
@@ -23,10 +27,26 @@ class SettingsError(ValueError):
     """A setting cannot be used; the message is one line that names the setting and where to fix it."""
 
 
-def _default_root() -> Path:
-    """The folder holding intents.yaml and content/: the current one if it has them, else the source checkout."""
-    cwd = Path.cwd()
-    return cwd if (cwd / "intents.yaml").is_file() else PACKAGE_ROOT
+def _has_content(folder: Path) -> bool:
+    return (folder / "intents.yaml").is_file() or (folder / "content").is_dir()
+
+
+def shipped_content_root() -> Path:
+    """The content that came with the bot: the installed package's copy, or the source checkout's."""
+    return PACKAGED_ROOT if PACKAGED_ROOT.is_dir() else CHECKOUT_ROOT
+
+
+def find_content_root(setting: str | None = None, cwd: Path | None = None) -> tuple[Path, str]:
+    """The content folder and why it was chosen, first match wins: BOT_CONTENT_ROOT; the current folder if it
+    has intents.yaml or content/; the source checkout the code runs from; the copy installed with the bot."""
+    if setting:
+        return Path(setting).expanduser(), "set by BOT_CONTENT_ROOT"
+    cwd = cwd or Path.cwd()
+    if _has_content(cwd):
+        return cwd, "found in the current folder"
+    if _has_content(CHECKOUT_ROOT):
+        return CHECKOUT_ROOT, "the source checkout the bot runs from"
+    return PACKAGED_ROOT, "the copy installed with the bot; `python -m bot init DIR` makes one you can edit"
 
 
 @dataclass(frozen=True)
@@ -34,7 +54,7 @@ class Settings:
     telegram_bot_token: str | None = field(default=None, repr=False)
     telegram_base_url: str | None = None
     log_level: str = "WARNING"
-    content_root: Path = field(default_factory=_default_root)
+    content_root: Path = field(default_factory=lambda: find_content_root()[0])
     context_ttl: float = 300.0
     mode: str = "polling"
     webhook_url: str | None = None
@@ -45,53 +65,84 @@ class Settings:
     flood_seconds: float = 10.0  # ... within this many seconds gets one notice,
     flood_pause: float = 60.0  # then silence for this long
     admin_user_ids: frozenset[int] = frozenset()
+    content_origin: str = "given"  # why content_root was chosen, said by `check` and at start-up
 
 
-def _number(name: str, default: float, kind: type = float) -> float:
-    raw = (os.environ.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        noun = "a whole number" if kind is int else "a number"
-        raise SettingsError(f"{name} must be {noun}, not {raw!r}; fix it {WHERE}") from None
-    if value < 0:
-        raise SettingsError(f"{name} must not be negative, not {raw!r}; fix it {WHERE}")
-    return value
+def content_line(settings: Settings) -> str:
+    """One line saying which content folder is in use and why, for `check` and the start-up."""
+    return f"content folder: {settings.content_root} ({settings.content_origin})"
 
 
-def _user_ids(name: str) -> frozenset[int]:
-    raw = os.environ.get(name) or ""
-    parts = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
+def _text(value: Any) -> Any:
+    """Surrounding spaces are a copy-and-paste slip, and a blank value means "not set"."""
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+def _user_ids(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
     if not all(part.isdigit() for part in parts):
-        raise SettingsError(f"{name} must be Telegram user ids separated by commas, like 12345,67890; fix it {WHERE}")
+        raise ValueError("not user ids")
     return frozenset(int(part) for part in parts)
+
+
+Text = Annotated[str | None, BeforeValidator(_text)]
+Stripped = Annotated[str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v)]
+Lower = Annotated[str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)]
+Level = Annotated[Literal[LOG_LEVELS], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]
+
+
+class _Environment(BaseSettings):
+    """The variables as the environment and .env give them; the environment wins over .env."""
+
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", env_file_encoding="utf-8")
+
+    telegram_bot_token: Text = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_base_url: Text = Field(None, validation_alias="TELEGRAM_BASE_URL")
+    log_level: Level = Field("WARNING", validation_alias="BOT_LOG_LEVEL")
+    content_root: Text = Field(None, validation_alias="BOT_CONTENT_ROOT")
+    context_ttl: NonNegativeFloat = Field(300.0, validation_alias="BOT_CONTEXT_TTL")
+    mode: Lower = Field("polling", validation_alias="BOT_MODE")
+    webhook_url: Text = Field(None, validation_alias="BOT_WEBHOOK_URL")
+    webhook_listen: Stripped = Field("127.0.0.1", validation_alias="BOT_WEBHOOK_LISTEN")
+    webhook_port: NonNegativeInt = Field(8443, validation_alias="BOT_WEBHOOK_PORT")
+    webhook_secret: Text = Field(None, validation_alias="BOT_WEBHOOK_SECRET")
+    flood_messages: NonNegativeInt = Field(8, validation_alias="BOT_FLOOD_MESSAGES")
+    flood_seconds: NonNegativeFloat = Field(10.0, validation_alias="BOT_FLOOD_SECONDS")
+    flood_pause: NonNegativeFloat = Field(60.0, validation_alias="BOT_FLOOD_PAUSE")
+    # NoDecode: a comma-separated list, not the JSON pydantic-settings expects for a collection.
+    admin_user_ids: Annotated[frozenset[int], NoDecode, BeforeValidator(_user_ids)] = Field(
+        frozenset(), validation_alias="BOT_ADMIN_USER_IDS"
+    )
+
+
+def _one_line(error: Any) -> str:
+    """A pydantic error about one variable as the one line a person can act on (never echoing the token)."""
+    name, found = error["loc"][0], error["input"]
+    if name == "BOT_ADMIN_USER_IDS":
+        return f"{name} must be Telegram user ids separated by commas, like 12345,67890; fix it {WHERE}"
+    if name == "BOT_LOG_LEVEL":
+        return f"{name} must be one of {', '.join(LOG_LEVELS)}, not {found!r}; fix it {WHERE}"
+    if error["type"].startswith(("greater_than", "less_than")):
+        return f"{name} must not be negative, not {found!r}; fix it {WHERE}"
+    noun = "a whole number" if error["type"].startswith("int") else "a number"
+    if error["type"].startswith(("int", "float")):
+        return f"{name} must be {noun}, not {found!r}; fix it {WHERE}"
+    return f"{name} cannot be used ({error['msg'].lower()}); fix it {WHERE}"
 
 
 def load_settings(env_file: Path | None = None) -> Settings:
     """Read settings; variables already in the environment win over .env. Raises SettingsError on a bad value."""
-    load_dotenv(env_file or Path.cwd() / ".env", override=False)
-    root = os.environ.get("BOT_CONTENT_ROOT")
-    level = (os.environ.get("BOT_LOG_LEVEL") or "WARNING").strip().upper()
-    if level not in LOG_LEVELS:
-        raise SettingsError(f"BOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}; fix it {WHERE}")
-    return Settings(
-        telegram_bot_token=(os.environ.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
-        telegram_base_url=(os.environ.get("TELEGRAM_BASE_URL") or "").strip() or None,
-        log_level=level,
-        content_root=Path(root) if root else _default_root(),
-        context_ttl=_number("BOT_CONTEXT_TTL", 300.0),
-        mode=(os.environ.get("BOT_MODE") or "polling").strip().lower(),
-        webhook_url=(os.environ.get("BOT_WEBHOOK_URL") or "").strip() or None,
-        webhook_listen=(os.environ.get("BOT_WEBHOOK_LISTEN") or "127.0.0.1").strip(),
-        webhook_port=int(_number("BOT_WEBHOOK_PORT", 8443, int)),
-        webhook_secret=(os.environ.get("BOT_WEBHOOK_SECRET") or "").strip() or None,
-        flood_messages=int(_number("BOT_FLOOD_MESSAGES", 8, int)),
-        flood_seconds=_number("BOT_FLOOD_SECONDS", 10.0),
-        flood_pause=_number("BOT_FLOOD_PAUSE", 60.0),
-        admin_user_ids=_user_ids("BOT_ADMIN_USER_IDS"),
-    )
+    try:
+        env = _Environment(_env_file=env_file or Path.cwd() / ".env")
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc.errors()[0])) from None
+    root, origin = find_content_root(env.content_root)
+    if not root.is_dir():
+        raise SettingsError(f"BOT_CONTENT_ROOT is {str(root)!r}, which is not a folder; fix it {WHERE}")
+    values = env.model_dump(exclude={"content_root"})
+    return Settings(**values, content_root=root, content_origin=origin)
 
 
 def api_base_urls(base_url: str) -> tuple[str, str]:

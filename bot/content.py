@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +10,10 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from bot.commands import COMMANDS
 from bot.model import Route
 from bot.normalise import fold
+from bot.problems import placeholder_problems, schema_problem, without_echoes, yaml_problem
 from bot.quantities import find_quantities
 from bot.schema import Area, FigureFile, Intent, Link, ReplySpec, Safety, Spelling
 
@@ -24,6 +25,7 @@ ENGINE_REPLIES = frozenset(
 # Replies the front ends ask for by name (commands, non-text messages, errors).
 FRONTEND_REPLIES = frozenset(
     {"start", "privacy", "non_text", "unknown_command", "area_picker", "flood_notice", "error", "goodbye"}
+    | {command.reply for command in COMMANDS}
 )
 PLACEHOLDERS = frozenset({"emergency_line", "area", "figures", "sources", "areas_with_figures", "place"})
 FILES = {
@@ -105,8 +107,7 @@ class _Reader:
                 return None
             return self._build(loader, node, (), file)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            self.fail(file, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem or exc.context}")
+            self.fail(file, *yaml_problem(exc, text))
             return None
         except yaml.YAMLError as exc:
             self.fail(file, 0, f"not valid YAML: {exc}")
@@ -146,15 +147,23 @@ class _Reader:
         try:
             return TypeAdapter(kind).validate_python(data)
         except ValidationError as exc:
-            for error in exc.errors():
+            for error in without_echoes(exc.errors()):
                 loc = (*prefix, *error["loc"])
-                where = ".".join(str(part) for part in loc) or "the file"
-                self.add(file, self.line(file, loc), f"{where}: {error['msg']}")
+                found = error.get("input")
+                if error["type"] == "value_error" and isinstance(found, list):
+                    # A list-wide rule (a pattern that does not compile): point at the entry it names.
+                    said = str(error["ctx"]["error"])
+                    loc = next(((*loc, j) for j, item in enumerate(found) if repr(item) in said), loc)
+                self.add(file, self.line(file, loc), schema_problem(file, error, data, kind))
             return None
 
 
 def load_content(root: Path) -> Content:
     """Load and cross-check all content under `root`; raise ContentError listing every problem."""
+    if not (root / FILES["intents"]).exists() and not (root / "content").exists():
+        # One line instead of "file is missing" for each of the files: most likely the wrong folder.
+        message = f"no content in {root}: neither intents.yaml nor content/; make a copy with `python -m bot init DIR`"
+        raise ContentError([Problem(FILES["intents"], 0, message)])
     reader = _Reader(root)
     raw = {name: reader.read(file) for name, file in FILES.items()}
     parsed = {
@@ -247,7 +256,7 @@ def _cross_check(
                     f"choice button {button.text!r} is no intent's example, so pressing it would not be understood",
                 )
         for path, text in texts:
-            for problem in _placeholder_problems(text, links):
+            for problem in placeholder_problems(text, links, PLACEHOLDERS):
                 add(fr, line(fr, (reply_id, *path)), f"reply '{reply_id}': {problem}")
     # The promises the bot makes are checked here, so that an edit cannot quietly break them.
     first_999 = {"emergency_first"} | {intent.reply for intent in intents if intent.route is Route.CALL_999}
@@ -300,22 +309,6 @@ def _cross_check(
             add(
                 ff,
                 line(ff, ("figures", k, "source")),
-                f"figure '{figure.label}' has no source: '{figure.source}' is not under sources",
+                f"figure '{figure.label}': source '{figure.source}' is not one of the sources at the top of the "
+                f"file ({', '.join(figures.sources)})",
             )
-
-
-def _placeholder_problems(text: str, links: dict[str, Link]) -> list[str]:
-    problems = []
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError as exc:
-        return [f"broken braces ({exc}); write {{{{ and }}}} for a literal brace"]
-    for name in fields:
-        if name.startswith("links."):
-            if name.removeprefix("links.") not in links:
-                problems.append(f"placeholder {{{name}}} names a link that content/links.yaml does not define")
-        elif name not in PLACEHOLDERS:
-            problems.append(
-                f"placeholder {{{name}}} does not exist (known: {', '.join(sorted(PLACEHOLDERS))}, links.ID)"
-            )
-    return problems

@@ -134,7 +134,9 @@ class Safety(Strict):
     calm_intent: Id = "past_crime"
     calm_intents: dict[Id, Id] = {}
 
-    @field_validator("danger", "calm", "over", "ended", "urgent", "hypothetical", "now", "negation", "negation_breakers")
+    @field_validator(
+        "danger", "calm", "over", "ended", "urgent", "hypothetical", "now", "negation", "negation_breakers"
+    )
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         return _compiles(patterns)

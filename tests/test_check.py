@@ -87,9 +87,11 @@ def unknown_route(root: Path) -> Break:
     path = root / "intents.yaml"
     lines = _lines(path)
     index = _first(lines, r"^\s+route: report_online\b")
-    lines[index] = lines[index].replace("report_online", "report_onlin")
+    lines[index] = lines[index].replace("report_online", "call_1o1")
     _save(path, lines)
-    return Break("intents.yaml", index + 1, ("route",))
+    intent = re.sub(r"^- id: ", "", lines[max(i for i in range(index) if lines[i].startswith("- id: "))])
+    allowed = "call_999, call_101, report_online, area_stats, info, clarify"
+    return Break("intents.yaml", index + 1, (f"intent '{intent}': route 'call_1o1' is not one of {allowed}",))
 
 
 def unknown_placeholder(root: Path) -> Break:
@@ -149,7 +151,98 @@ def figure_missing_field(root: Path) -> Break:
     _save(path, lines)
     # The field is gone, so the problem is on the line where that figure starts ("  - area: ...").
     start = max(i for i in range(index) if re.match(r"^\s*- ", lines[i]))
-    return Break("content/figures.yaml", start + 1, ("period", "required"))
+    label = _label(lines, start)
+    return Break("content/figures.yaml", start + 1, (f"figure '{label}': it has no 'period'; add it",))
+
+
+def figure_missing_source(root: Path) -> Break:
+    path = root / "content/figures.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^\s+source: ", _first(lines, r"^figures:"))
+    del lines[index]
+    _save(path, lines)
+    start = max(i for i in range(index) if re.match(r"^\s*- ", lines[i]))
+    return Break("content/figures.yaml", start + 1, (f"figure '{_label(lines, start)}': it has no 'source'",))
+
+
+def _label(lines: list[str], start: int) -> str:
+    return re.sub(r"^\s+label: ", "", lines[_first(lines, r"^\s+label: ", start)]).strip('"')
+
+
+def unclosed_double_quote(root: Path) -> Break:
+    """The parser only stumbles a line later, where the runaway quote ends: check must name the line it opens."""
+    path = root / "content/links.yaml"
+    lines = _lines(path)
+    index = _first(lines, r'^  name: "[^"]+"$')
+    lines[index] = lines[index].rstrip('"')
+    _save(path, lines)
+    return Break("content/links.yaml", index + 1, ("not valid YAML", "quote", "opens on this line"))
+
+
+def unclosed_single_quote(root: Path) -> Break:
+    path = root / "content/links.yaml"
+    lines = _lines(path)
+    index = _first(lines, r'^  name: "[^"]+"$')
+    lines[index] = lines[index].replace('"', "'").rstrip("'")
+    _save(path, lines)
+    # It runs on to the next apostrophe, or to the end of the file: either way, the line where it opens.
+    return Break("content/links.yaml", index + 1, ("not valid YAML", "quote", "opens on this line"))
+
+
+def bad_indent(root: Path) -> Break:
+    """A line of a reply's text indented less than the lines around it: the parser notices three lines later."""
+    path = root / "content/replies.yaml"
+    lines = _lines(path)
+    index = next(
+        i + 1
+        for i in range(len(lines) - 1)
+        if lines[i] == "  text: |-" and re.fullmatch(r"    [A-Za-z][^:#{}\[\]]*", lines[i + 1])
+    )
+    lines[index] = lines[index][2:]
+    _save(path, lines)
+    return Break("content/replies.yaml", index + 1, ("not valid YAML", "indented differently"))
+
+
+def unclosed_bracket(root: Path) -> Break:
+    path = root / "content/replies.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^    - \{text: \"[^\"]+\"\}$")
+    lines[index] = lines[index].removesuffix("}")
+    _save(path, lines)
+    return Break("content/replies.yaml", index + 1, ("not valid YAML", "{ ... }", "not closed"))
+
+
+def misspelt_key(root: Path) -> Break:
+    path = root / "content/replies.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^    - \{text: \"[^\"]+\"\}$")
+    reply = lines[max(i for i in range(index) if re.match(r"^[a-z_]+:$", lines[i]))].rstrip(":")
+    lines[index] = lines[index].replace("{text:", "{txt:")
+    _save(path, lines)
+    button = sum(1 for i in range(index) if re.match(r"^    - ", lines[i]) and i > _first(lines, f"^{reply}:")) + 1
+    words = (f"reply '{reply}': button {button} has 'txt', which is not one of its keys (text, url)",)
+    return Break("content/replies.yaml", index + 1, words)
+
+
+def bad_postcode(root: Path) -> Break:
+    path = root / "content/areas.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^  postcodes: \[MK")
+    lines[index] = lines[index].replace("[MK", "[mk", 1)
+    _save(path, lines)
+    area = re.sub(r"^- id: ", "", lines[max(i for i in range(index) if lines[i].startswith("- id: "))])
+    return Break("content/areas.yaml", index + 1, (f"area '{area}': postcode 1 'mk", "like MK2 or HP19"))
+
+
+def unknown_unit(root: Path) -> Break:
+    path = root / "content/figures.yaml"
+    lines = _lines(path)
+    index = _first(lines, r"^    unit: kg$")
+    lines[index] = "    unit: kilos"
+    _save(path, lines)
+    start = max(i for i in range(index) if re.match(r"^\s*- ", lines[i]))
+    words = (f"figure '{_label(lines, start)}': unit 'kilos' is not one of count, GBP, kg, years",)
+    return Break("content/figures.yaml", index + 1, words)
 
 
 def missing_reply(root: Path) -> Break:
@@ -173,7 +266,7 @@ def bad_regex(root: Path) -> Break:
     index = _first(lines, r"^danger:")
     lines.insert(index + 1, "  - '\\b(knife|gun'")
     _save(path, lines)
-    return Break("content/safety.yaml", index + 2, ("does not compile",))
+    return Break("content/safety.yaml", index + 2, ("the 'danger' list", "does not compile"))
 
 
 def regex_matching_everything(root: Path) -> Break:
@@ -224,6 +317,14 @@ BREAKAGES: dict[str, Callable[[Path], Break]] = {
     "town claimed by two areas": place_in_two_areas,
     "figure whose source does not exist": figure_without_source,
     "figure missing a field": figure_missing_field,
+    "figure missing its source": figure_missing_source,
+    "unclosed double quote": unclosed_double_quote,
+    "unclosed single quote": unclosed_single_quote,
+    "line indented less than its neighbours": bad_indent,
+    "unclosed bracket": unclosed_bracket,
+    "misspelt key": misspelt_key,
+    "postcode in lower case": bad_postcode,
+    "unknown unit": unknown_unit,
     "intent naming a missing reply": missing_reply,
     "missing file": missing_file,
     "regular expression that does not compile": bad_regex,
@@ -249,13 +350,65 @@ def test_check_names_the_broken_line(tmp_path: Path, breakage: Callable[[Path], 
         f"{prefix} should say {broken.words}\n{output}"
     )
     assert re.search(r"^\d+ problem\(s\) found$", result.stdout, re.MULTILINE), output
+    # Plain English: no pydantic paths (figures.0.source) or pydantic phrases.
+    assert not re.search(r"\b[a-z_]+\.\d+[.:]|Input should|Field required|Extra inputs", output), output
+    assert result.stdout.rstrip().endswith(f"content folder: {root} (set by BOT_CONTENT_ROOT)"), output
 
 
-def test_check_passes_clean_content_with_one_summary_line(tmp_path: Path) -> None:
+def test_check_passes_clean_content_with_a_summary_and_the_folder(tmp_path: Path) -> None:
     root = copy_content(tmp_path / "content_copy")
     result = run_check(root)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Traceback" not in output
-    lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("content OK"), output
+    summary, folder = result.stdout.strip().splitlines()
+    assert summary.startswith("content OK"), output
+    assert folder == f"content folder: {root} (set by BOT_CONTENT_ROOT)", output
+
+
+# ---------------------------------------------------------------------- wording, in-process (no subprocess: fast)
+WORDING = [
+    ("intents.yaml", r"^  route: (\w+)$", "  rout: info", "has 'rout', which is not one of its keys (id, route, reply"),
+    ("intents.yaml", r"^  reply: \w+$", "  reply: Thanks", "reply 'Thanks' must be an id: lower-case letters"),
+    ("content/figures.yaml", r"^    value: 15$", "    value: -15", "figure 'Drug lines dismantled': value is -15, but"),
+    ("content/figures.yaml", r"^    published: 2023-10-26$", "    published: last autumn", "written as YYYY-MM-DD"),
+    ("content/links.yaml", r"^  url: ", "  url: http://example.org", "url 'http://example.org' must be a web address"),
+    ("content/links.yaml", r"^  for: ", '\tfor: "x"', "not valid YAML: a tab on this line; indent with spaces only"),
+]
+
+
+@pytest.mark.parametrize(("file", "pattern", "new", "says"), WORDING, ids=[w[3][:40] for w in WORDING])
+def test_check_words_problems_plainly(tmp_path: Path, file: str, pattern: str, new: str, says: str) -> None:
+    from bot.content import ContentError, load_content
+
+    root = copy_content(tmp_path / "content_copy")
+    lines = _lines(root / file)
+    index = _first(lines, pattern)
+    lines[index] = new
+    _save(root / file, lines)
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    messages = [str(problem) for problem in caught.value.problems]
+    # the line of the mistake, or the start of the entry that lacks something (for "examples: []", the same line)
+    assert any(m.startswith(f"{file}:{index + 1}:") and says in m for m in messages), messages
+    assert not any(re.search(r"\b[a-z_]+\.\d+[.:]|Input should|Field required", m) for m in messages), messages
+
+
+def test_a_misspelt_key_is_one_problem_not_two(tmp_path: Path) -> None:
+    from bot.content import ContentError, load_content
+
+    root = copy_content(tmp_path / "content_copy")
+    broken = misspelt_key(root)
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{broken.file}:{broken.line}: {broken.words[0]}; check the spelling"
+    ]
+
+
+def test_a_folder_without_content_is_one_problem_naming_the_folder(tmp_path: Path) -> None:
+    result = run_check(tmp_path)
+    assert result.returncode == 1, result.stdout
+    problem, count, folder = result.stdout.strip().splitlines()
+    assert problem.startswith(f"intents.yaml:0: no content in {tmp_path}") and "python -m bot init" in problem
+    assert count == "1 problem(s) found" and folder == f"content folder: {tmp_path} (set by BOT_CONTENT_ROOT)"

@@ -1,4 +1,5 @@
-"""The command line with piped stdin: `chat`, `classify`, and `python -m bot` without a token."""
+"""The command line with piped stdin: `chat`, `classify`, `init`, `python -m bot` without a token, and an installed
+(non-editable) copy run from another folder."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+from bot.commands import COMMANDS
+from bot.content import FILES
 from bot.engine import Engine
 from bot.model import Route
 
@@ -70,6 +74,19 @@ def test_chat_keeps_context_between_lines() -> None:
     result = run_bot("chat", stdin="what have police done about drugs in bletchley\nand how much cash?\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Milton Keynes") >= 2 and "157,000" in result.stdout, result.stdout
+
+
+def test_chat_answers_every_command_the_telegram_bot_does_from_the_content(engine: Engine) -> None:
+    result = run_bot("chat", stdin="".join(f"/{command.name}\n" for command in COMMANDS))
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout.split("you> ")[1:]
+    assert len(answers) == len(COMMANDS), result.stdout
+    for command, answer in zip(COMMANDS, answers, strict=True):
+        expected = engine.reply_by_id(command.reply).text.splitlines()[0]
+        assert answer.startswith(f"/{command.name}\nbot> {expected}"), (command, answer)
+    unknown = run_bot("chat", stdin="/reload\n/Numbers@some_bot\n").stdout
+    assert engine.reply_by_id("unknown_command").text.splitlines()[0] in unknown, unknown
+    assert engine.reply_by_id("which_number").text.splitlines()[0] in unknown, unknown
 
 
 # ---------------------------------------------------------------------- classify
@@ -140,3 +157,99 @@ def test_without_a_token_it_says_so_in_one_line_and_starts_the_chat(tmp_path: Pa
     assert len(said) == 1 and "TELEGRAM_BOT_TOKEN" in said[0], result.stderr
     assert "terminal chat" in said[0].lower(), said
     assert "you> hello" in result.stdout and "bot> " in result.stdout, result.stdout
+
+
+# ---------------------------------------------------------------------- init, and an installed copy
+def test_init_copies_the_content_into_a_folder_to_edit_and_never_overwrites(tmp_path: Path) -> None:
+    target = tmp_path / "our-content"
+    result = run_bot("init", str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for file in FILES.values():
+        assert (target / file).read_bytes() == (ROOT / file).read_bytes(), file
+    (target / "intents.yaml").write_text("# ours\n", encoding="utf-8")
+    again = run_bot("init", str(target), cwd=tmp_path)
+    assert again.returncode == 1 and "already exists" in again.stderr, again.stderr
+    assert (target / "intents.yaml").read_text(encoding="utf-8") == "# ours\n"
+
+
+def test_the_current_folder_with_content_wins_over_the_checkout(tmp_path: Path) -> None:
+    assert run_bot("init", str(tmp_path)).returncode == 0
+    result = run_bot("check", cwd=tmp_path, env={"PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == f"content folder: {tmp_path} (found in the current folder)"
+
+
+def test_an_installed_copy_carries_its_content_and_finds_it_from_any_folder(tmp_path: Path, engine: Engine) -> None:
+    """Build the wheel as `pip install .` does (offline, no registry), unpack it, and run it from an empty folder.
+    .ci/run does the same with a real `pip install .` into a fresh virtual environment."""
+    source, site, elsewhere = tmp_path / "src", tmp_path / "site", tmp_path / "elsewhere"
+    skip = shutil.ignore_patterns("__pycache__", "packaged_content")
+    for folder in ("bot", "content"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=skip)
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "intents.yaml"):
+        shutil.copy2(ROOT / name, source / name)
+    build = "from setuptools import build_meta; print(build_meta.build_wheel('../dist'))"
+    built = subprocess.run([sys.executable, "-c", build], cwd=source, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr[-2000:]
+    zipfile.ZipFile(tmp_path / "dist" / built.stdout.split()[-1]).extractall(site)
+    packaged = site / "bot" / "packaged_content"
+    for file in FILES.values():
+        assert (packaged / file).read_bytes() == (ROOT / file).read_bytes(), file
+    elsewhere.mkdir()
+    env = {"PYTHONPATH": str(site), "BOT_CONTENT_ROOT": ""}  # the unpacked copy, not this checkout
+    check = run_bot("check", cwd=elsewhere, env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.splitlines()[-1].startswith(f"content folder: {packaged} (the copy installed"), check.stdout
+    chat = run_bot("chat", stdin="/privacy\n/numbers\n/help\n", cwd=elsewhere, env=env)
+    assert chat.returncode == 0, chat.stderr
+    answers = chat.stdout.split("you> ")[1:]
+    for reply, answer in zip(("privacy", "which_number", "help"), answers, strict=True):
+        assert f"bot> {engine.reply_by_id(reply).text.splitlines()[0]}" in answer, (reply, answer)
+
+
+# ---------------------------------------------------------------------- the README, as written
+def readme_blocks(language: str) -> list[str]:
+    """The README's fenced blocks in `language` before its Deploy section (.ci/run runs every `sh` one as written)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Deploy\n")[0]
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+
+
+def test_readme_commands_work_as_written(tmp_path: Path) -> None:
+    """The README's commands that need no fresh install, with `.venv/bin/python` as the Python running this test
+    (the one the README's quick start makes); .ci/run runs all of them, installs included, in a fresh copy."""
+    blocks = [block for block in readme_blocks("sh") if "pip install" not in block]
+    assert blocks, "the README has no example commands"
+    for name in ("intents.yaml", "content"):
+        (shutil.copytree if name == "content" else shutil.copy2)(ROOT / name, tmp_path / name)
+    for block in blocks:
+        for command in block.strip().splitlines():
+            assert "python -m" not in command.replace("bin/python -m", ""), f"say .venv/bin/python: {command}"
+        script = re.sub(r"(\.\./)?\.venv/bin/python", sys.executable, block)
+        env = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "BOT_CONTENT_ROOT"}}
+        done = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=tmp_path,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, f"{block}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        assert "Traceback" not in done.stdout + done.stderr, block
+
+
+def test_the_readme_conversation_is_what_the_chat_says() -> None:
+    """The sample conversation, figures included, comes from the content: replay it and compare line by line
+    ("..." at the end of a line or alone stands for text left out)."""
+    [sample] = [block for block in readme_blocks("text") if block.startswith("you> ")]
+    said = [line.removeprefix("you> ") for line in sample.splitlines() if line.startswith("you> ")]
+    result = run_bot("chat", stdin="\n".join(said) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [line.rstrip() for line in result.stdout.splitlines()]
+    at = 0
+    for line in sample.splitlines():
+        if line.strip() == "...":
+            continue
+        expected = line.removesuffix(" ...")
+        at = next((i for i in range(at, len(out)) if out[i].startswith(expected)), -1) + 1
+        assert at, f"the README shows {line!r}, the chat does not say it (in this order):\n{result.stdout}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, SettingsError, api_base_urls, load_settings, telegram_problems
+from bot import config
+from bot.config import Settings, SettingsError, api_base_urls, find_content_root, load_settings, telegram_problems
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
 VARIABLES = (
@@ -32,6 +34,7 @@ def test_defaults(env: pytest.MonkeyPatch) -> None:
     assert settings.mode == "polling"
     assert settings.log_level == "WARNING"
     assert settings.content_root == ROOT  # no intents.yaml here, so the source checkout
+    assert settings.content_origin == "the source checkout the bot runs from"
     assert (settings.flood_messages, settings.flood_seconds, settings.flood_pause) == (8, 10.0, 60.0)
     assert settings.admin_user_ids == frozenset()
 
@@ -63,6 +66,7 @@ def test_every_setting_is_read_from_the_environment(env: pytest.MonkeyPatch, tmp
         flood_seconds=7.5,
         flood_pause=30.0,
         admin_user_ids=frozenset({12345, 67890}),
+        content_origin="set by BOT_CONTENT_ROOT",
     )
     assert telegram_problems(settings) == []
 
@@ -74,6 +78,34 @@ def test_dot_env_is_read_and_the_environment_wins(env: pytest.MonkeyPatch, tmp_p
     assert settings.telegram_bot_token == TOKEN
     assert settings.mode == "webhook"
     assert settings.log_level == "ERROR"
+
+
+def test_dot_env_is_read_without_changing_the_environment(env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BOT_FLOOD_PAUSE=5\nTELEGRAM_BOT_TOKEN=\n")  # as copied from .env.example
+    assert load_settings().flood_pause == 5.0 and load_settings().telegram_bot_token is None
+    assert "BOT_FLOOD_PAUSE" not in os.environ  # child processes do not inherit the file's settings
+
+
+def test_content_root_precedence(env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """BOT_CONTENT_ROOT, then the current folder with content, then the checkout, then the installed copy."""
+    ours, checkout = tmp_path / "ours", tmp_path / "checkout"
+    for folder in (ours, checkout):
+        (folder / "content").mkdir(parents=True)
+    env.setattr(config, "CHECKOUT_ROOT", checkout)
+    assert find_content_root(str(tmp_path / "set"), cwd=ours) == (tmp_path / "set", "set by BOT_CONTENT_ROOT")
+    assert find_content_root(None, cwd=ours) == (ours, "found in the current folder")
+    assert find_content_root(None, cwd=tmp_path) == (checkout, "the source checkout the bot runs from")
+    env.setattr(config, "CHECKOUT_ROOT", tmp_path / "site-packages")  # an installed copy has no checkout
+    root, why = find_content_root(None, cwd=tmp_path)
+    assert root == config.PACKAGED_ROOT and why.startswith("the copy installed with the bot")
+
+
+def test_a_content_root_that_is_not_a_folder_is_one_line(env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    env.setenv("BOT_CONTENT_ROOT", str(tmp_path / "no-such-folder"))
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "BOT_CONTENT_ROOT" in str(caught.value) and "not a folder" in str(caught.value)
+    assert "\n" not in str(caught.value)
 
 
 def test_env_example_documents_every_setting() -> None:
@@ -119,6 +151,8 @@ def test_problems_name_the_setting_in_one_line(changes: dict, names: list[str]) 
         ("BOT_CONTEXT_TTL", "-5"),
         ("BOT_LOG_LEVEL", "LOUD"),
         ("BOT_ADMIN_USER_IDS", "me"),
+        ("BOT_FLOOD_MESSAGES", "2.5"),
+        ("BOT_FLOOD_PAUSE", "a minute"),
     ],
 )
 def test_a_value_that_cannot_be_read_is_one_line_naming_it(env: pytest.MonkeyPatch, name: str, value: str) -> None:

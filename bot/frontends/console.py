@@ -1,14 +1,18 @@
-"""Terminal chat over stdin/stdout on the same engine; buttons are numbered choices; works with pipes."""
+"""Terminal chat over stdin/stdout on the same engine and commands as Telegram; buttons are numbered choices."""
 
 from __future__ import annotations
 
 import textwrap
 from typing import TextIO
 
+from bot.commands import COMMANDS, answer_command, split_command
 from bot.engine import Engine
 from bot.model import Button, Reply
 
-WELCOME = "Community crime-reporting helper (terminal chat). Type a message; 'quit' or Ctrl-D to leave."
+WELCOME = (
+    "Community crime-reporting helper (terminal chat). Type a message, or a command: "
+    f"{', '.join('/' + command.name for command in COMMANDS)}. 'quit' or Ctrl-D to leave."
+)
 PROMPT = "you> "
 
 
@@ -47,7 +51,8 @@ def run(engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: bool) -> 
             continue
         if not interactive:
             print(f"{PROMPT}{message}", file=stdout)
-        reply = engine.handle(state, message)
+        command = split_command(message)
+        reply = engine.handle(state, message) if command is None else answer_command(engine, state, *command)
         buttons = reply.buttons
         print(render(reply), file=stdout, flush=True)
     print(render(engine.reply_by_id("goodbye")), file=stdout)

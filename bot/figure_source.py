@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Collection
 
-from bot.figure_text import MONTH
+from bot.figure_periods import MONTH
 from bot.normalise import fold
 from bot.schema import Area
 

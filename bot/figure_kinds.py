@@ -209,7 +209,10 @@ def _by_noun(noun: Counted, fitting: list[Kind], after: str) -> Kind | None:
 
 def _other(noun: Counted, why: str | None) -> Reading:
     """A count of something the table does not know: labelled with its own noun and verb, for a person to check."""
-    why = why or "what it counts is new to the extractor: check the label and topics"
+    # A noun and the verb beside it name a figure as the release does ("handed out 48 fixed penalty notices");
+    # a verb from further back ("colleagues joined officers at 19 shops") may belong to something else.
+    if not noun.near:
+        why = why or "what it counts is new to the extractor, and its verb is not beside it: check the label"
     topics = tuple(dict.fromkeys(t for t in (noun.phrase, noun.head, noun.verb) if t))
     return Reading("other", noun.label(), topics, why, noun.head)
 

@@ -161,6 +161,7 @@ class Counted:
     head: str  # the word that says what is counted: the kind's noun when there is one, else the last
     verb: str  # "handed out", "spoken to"; "" when the release gives none near the number
     end: int  # where the phrase ends in the text after the number
+    near: bool = False  # the verb is beside the number or its noun ("seized 600 vapes", "people were spoken to")
 
     def label(self) -> str:
         words = f"{self.phrase} {self.verb}".strip()
@@ -192,11 +193,8 @@ def counted(before: str, after: str, lead_in: str = "") -> Counted | None:
     names = [w.group().lower() for w in words]
     head = next((n for n in names if n in KIND_NOUNS or n in PEOPLE), names[-1])
     end = words[-1].end()
-    _ = (
-        (m := _VERB_BEFORE.search(before))
-        or (m := _VERB_AFTER.match(after[end:]))
-        or (m := next(reversed(list(_VERB_ANYWHERE.finditer(lead_in))), None))
-    )
-    verb_words = _verb(m.group("verb") if m and "verb" in m.groupdict() else m.group()) if m else ""
+    near = _VERB_BEFORE.search(before) or _VERB_AFTER.match(after[end:])
+    far = None if near else next(reversed(list(_VERB_ANYWHERE.finditer(lead_in))), None)
+    verb_words = _verb(near.group("verb")) if near else _verb(far.group()) if far else ""
     phrase = " ".join(names)
-    return Counted(phrase, head, verb_words, end)
+    return Counted(phrase, head, verb_words, end, near=near is not None)

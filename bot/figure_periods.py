@@ -1,4 +1,4 @@
-"""The time a figure covers, as a release words it: "since 2022", "last week (23 June-29 June)", "in 3 days"."""
+"""A release's sentences and the time each covers, as it words it: "since 2022", "last week (23 June-29 June)"."""
 
 from __future__ import annotations
 
@@ -51,6 +51,10 @@ SAME_PERIOD = re.compile(
     r"during the (?:operation|crackdown|campaign|week of action))\b",
     re.I,
 )
+_ENDS = re.compile(r"[.!?…][\"”’']?$")
+_BULLET = re.compile(r"^\s*(?:[-•*–·]|\d+[.)])\s+")
+_ABBREVIATION = re.compile(r"\b(?:Supt|Insp|Det|Sgt|Mr|Mrs|Ms|Dr|St|No|Ch|Con|Cllr|Rd|Ave|Chf|DCI|DI|DS|DC)\.$")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9£])|:\s+(?=[\"“‘])")
 COMPARED = re.compile(r"\b(?:compared (?:with|to)|up from|down from|against)\b[^,;]*$", re.I)
 
 
@@ -75,3 +79,60 @@ def opens_with_period(text: str) -> bool:
     """ "During the week of action, officers made..." sets the period for the rest of its paragraph."""
     match = PERIODS.search(text)
     return bool(match and not re.search(r"\w", text[: match.start()]))
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated blocks (lines joined; a bullet starts its own); without blank lines, each line."""
+    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.splitlines()
+    out: list[str] = []
+    for block in blocks:
+        for part in re.split(r"\n(?=\s*(?:[-•*–·]|\d+[.)])\s)", block):
+            if part.strip():
+                out.append(" ".join(line.strip() for line in part.splitlines()).strip())
+    return out
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences, not fooled by "Supt." or "£1.2m."; speech after "said:" starts a sentence of its own."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(paragraph):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece.strip():
+            out.append(piece.strip())
+    return out
+
+
+def read_sentences(text: str) -> list[Sentence]:
+    """Every sentence with whether it is in the lead and the period it states or goes on with."""
+    blocks = paragraphs(text)
+    # The lead: a headline, a dateline, and the first real paragraph, which the body tells again in full.
+    ends = (i for i, b in enumerate(blocks) if _ENDS.search(b) and len(b.split()) > 12)
+    lead_end = next(ends, len(blocks))
+    out: list[Sentence] = []
+    carried, stated, list_period = NOT_STATED, NOT_STATED, None
+    for i, block in enumerate(blocks):
+        bullet = bool(_BULLET.match(block))
+        block_period = None
+        for k, text_ in enumerate(split_sentences(_BULLET.sub("", block))):
+            own = period_of(text_)
+            if k == 0 and own and opens_with_period(text_):
+                block_period = own  # "During the week of action, ..." covers the paragraph it opens
+            if own:
+                period = own
+            elif block_period:
+                period = block_period
+            elif bullet and list_period:
+                period = list_period
+            elif GOES_ON.match(text_) and carried != NOT_STATED:
+                period = carried
+            elif SAME_PERIOD.search(text_):
+                period = stated
+            else:
+                period = NOT_STATED
+            out.append(Sentence(text_, i <= lead_end, period, i < lead_end and not _ENDS.search(block)))
+            carried = period
+            stated = own or stated
+            if not bullet:
+                list_period = period if text_.rstrip().endswith(":") else None
+    return out

@@ -8,21 +8,15 @@ from dataclasses import dataclass, field, replace
 from bot.figure_kinds import Reading, read_quantity
 from bot.figure_periods import (
     COMPARED,
-    GOES_ON,
     MONTH,
     NOT_STATED,
     PERIODS,
-    SAME_PERIOD,
     Sentence,
-    opens_with_period,
     period_of,
+    read_sentences,
 )
 from bot.quantities import Quantity, find_quantities
 
-_ENDS = re.compile(r"[.!?…][\"”’']?$")
-_BULLET = re.compile(r"^\s*(?:[-•*–·]|\d+[.)])\s+")
-_ABBREVIATION = re.compile(r"\b(?:Supt|Insp|Det|Sgt|Mr|Mrs|Ms|Dr|St|No|Ch|Con|Cllr|Rd|Ave|Chf|DCI|DI|DS|DC)\.$")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9£])|:\s+(?=[\"“‘])")
 _CLAUSE_BREAK = re.compile(r",+\s+|;\s+|\s+[–—-]\s+|:\s+|\(|\)")
 _TRAILING = re.compile(r"\s+(?:following|operating|as part of|as a result of|thanks to|which|who|after)\b.*$", re.I)
 _PHONE_CUE = re.compile(r"\b(?:call|dial|ring|phone|on|or|text|calling|dialling|ringing|contact)\W*$", re.I)
@@ -51,63 +45,6 @@ class Finding:
     why: str | None
     period: str  # the statement's own, else the period another statement of the same figure gives
     also: list[Mention] = field(default_factory=list)
-
-
-def paragraphs(text: str) -> list[str]:
-    """Blank-line separated blocks (lines joined; a bullet starts its own); without blank lines, each line."""
-    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.splitlines()
-    out: list[str] = []
-    for block in blocks:
-        for part in re.split(r"\n(?=\s*(?:[-•*–·]|\d+[.)])\s)", block):
-            if part.strip():
-                out.append(" ".join(line.strip() for line in part.splitlines()).strip())
-    return out
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences, not fooled by "Supt." or "£1.2m."; speech after "said:" starts a sentence of its own."""
-    out: list[str] = []
-    for piece in _SENTENCE_END.split(paragraph):
-        if out and _ABBREVIATION.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
-        elif piece.strip():
-            out.append(piece.strip())
-    return out
-
-
-def read_sentences(text: str) -> list[Sentence]:
-    """Every sentence with whether it is in the lead and the period it states or goes on with."""
-    blocks = paragraphs(text)
-    # The lead: a headline, a dateline, and the first real paragraph, which the body tells again in full.
-    ends = (i for i, b in enumerate(blocks) if _ENDS.search(b) and len(b.split()) > 12)
-    lead_end = next(ends, len(blocks))
-    out: list[Sentence] = []
-    carried, stated, list_period = NOT_STATED, NOT_STATED, None
-    for i, block in enumerate(blocks):
-        bullet = bool(_BULLET.match(block))
-        block_period = None
-        for k, text_ in enumerate(split_sentences(_BULLET.sub("", block))):
-            own = period_of(text_)
-            if k == 0 and own and opens_with_period(text_):
-                block_period = own  # "During the week of action, ..." covers the paragraph it opens
-            if own:
-                period = own
-            elif block_period:
-                period = block_period
-            elif bullet and list_period:
-                period = list_period
-            elif GOES_ON.match(text_) and carried != NOT_STATED:
-                period = carried
-            elif SAME_PERIOD.search(text_):
-                period = stated
-            else:
-                period = NOT_STATED
-            out.append(Sentence(text_, i <= lead_end, period, i < lead_end and not _ENDS.search(block)))
-            carried = period
-            stated = own or stated
-            if not bullet:
-                list_period = period if text_.rstrip().endswith(":") else None
-    return out
 
 
 def _clause(sentence: str, quantity: Quantity) -> tuple[int, int]:

@@ -74,17 +74,14 @@ def score(names: list[str], truths: dict[str, Any], verbose: bool) -> Score:
                 total.notes.append(f"{name}: review  {match['label']!r} {t[1]} ({match.get('period')})")
                 continue
             sure.remove(match)
-            right = (
-                re.search(t[0], match["label"], re.I)
-                and match.get("qualifier", "") == t[3]
-                and right_period
-            )
+            right = re.search(t[0], match["label"], re.I) and match.get("qualifier", "") == t[3] and right_period
             if right:
                 total.sure_right += 1
             else:
                 total.wrong += 1
-                total.notes.append(f"{name}: WRONG   {match['label']!r} {match.get('qualifier')!r} "
-                                   f"{match.get('period')!r} for {t}")
+                total.notes.append(
+                    f"{name}: WRONG   {match['label']!r} {match.get('qualifier')!r} {match.get('period')!r} for {t}"
+                )
         total.period_carried += carried
         if release_periods:
             total.releases_with_period += 1
@@ -105,7 +102,9 @@ def score(names: list[str], truths: dict[str, Any], verbose: bool) -> Score:
 
 
 def report(label: str, s: Score) -> str:
-    share = (lambda a, b: f"{a}/{b} ({a / b:.2f})" if b else f"{a}/0")
+    def share(a: int, b: int) -> str:
+        return f"{a}/{b} ({a / b:.2f})" if b else f"{a}/0"
+
     return (
         f"{label}: stated {s.stated}; proposed {share(s.proposed, s.stated)}; sure and right "
         f"{share(s.sure_right, s.stated)}; for review {s.review}; wrong {s.wrong}; periods carried "

@@ -447,3 +447,23 @@ def test_written_releases_of_other_forces_measure_up() -> None:
     assert score.proposed == score.stated, score.notes
     assert score.sure_right >= 0.85 * score.stated and score.wrong == 0, score.notes
     assert score.releases_carrying == score.releases_with_period, score.notes
+
+
+def test_an_area_outside_the_force_with_figures_is_answered_with_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """After Hampshire's figures are written, the bot quotes them and never says it has none for Hampshire."""
+    from bot.engine import Engine
+
+    root = copy_root(tmp_path)
+    code, _, err = run(capsys, str(RELEASES / "hampshire_basingstoke_operation.txt"), "--write", root=root)
+    assert code == 0, err
+    engine = Engine(load_content(root))
+    reply = engine.handle(engine.new_state(), "what have the police done about drugs in basingstoke")
+    assert reply.area == "hampshire" and reply.route.value == "area_stats", reply.text
+    assert "£360,000 (last week (23 June-29 June))" in reply.text
+    assert "Source: Hampshire and Isle of Wight Constabulary, press release (2 July 2024)." in reply.text
+    assert "outside the Thames Valley Police area, so reports there go to your local police force" in reply.text
+    assert "no figures" not in reply.text and "Find your local force" in [b.text for b in reply.buttons]
+    luton = engine.handle(engine.new_state(), "what have police done about drugs in luton").text
+    assert "Hampshire" in luton and "no figures for it" in luton  # the list of areas with figures agrees

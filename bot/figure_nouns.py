@@ -188,10 +188,13 @@ def counted(before: str, after: str, lead_in: str = "") -> Counted | None:
         if len(words) >= 4 or (words and re.search(r"(?:ing|ed)$", match.group()) and match.group() != "seed"):
             break  # "50 drug lines operating in the area": the participle is not part of the noun
         words.append(match)
-    if not words or words[0].group().lower() in _NOT_A_NOUN:
-        return None
-    names = [w.group().lower() for w in words]
-    head = next((n for n in names if n in KIND_NOUNS or n in PEOPLE), names[-1])
+    if not words or words[0].group().lower() in _NOT_A_NOUN or (len(words) == 1 and words[0].group().endswith("ed")):
+        return None  # "58 people have been arrested and 40 charged": no noun after 40
+    rest = after[words[-1].end() :]
+    if (of := re.match(r"\s+of\s+([a-z][\w-]*)\b", rest)) and of.group(1) not in _STOP:
+        words.append(of)  # "200 rounds of ammunition", "40 bags of cannabis"
+    names = [w.group().lower() if w.re is _WORD else f"of {w.group(1).lower()}" for w in words]
+    head = next((n for n in names if n in KIND_NOUNS or n in PEOPLE), names[-1].removeprefix("of "))
     end = words[-1].end()
     near = _VERB_BEFORE.search(before) or _VERB_AFTER.match(after[end:])
     far = None if near else next(reversed(list(_VERB_ANYWHERE.finditer(lead_in))), None)

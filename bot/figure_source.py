@@ -36,7 +36,8 @@ _DATE_LINE = re.compile(rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(
 _W = r"[A-Z][a-z]+"
 # "Thames Valley Police", "Hampshire and Isle of Wight Constabulary", "South East Regional Organised Crime Unit".
 _PUBLISHER = re.compile(
-    rf"\b({_W} (?:(?:{_W}|and|of) ){{0,5}}(?:Police|Constabulary|Organised Crime Unit|Crime Agency)|{_W} Police)\b"
+    rf"\b({_W} (?:(?:{_W}|and|of) ){{0,5}}(?:Police|Constabulary|Organised Crime Unit|Crime Agency)|{_W} Police"
+    r"|Police Scotland|Police Service of Northern Ireland)\b"
 )
 # Words that start a sentence before a force's name ("Contact West Mercia Police"), not part of it.
 _NOT_NAME = frozenset(

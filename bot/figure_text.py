@@ -18,6 +18,8 @@ from bot.figure_periods import (
 from bot.quantities import Quantity, find_quantities
 
 _CLAUSE_BREAK = re.compile(r",+\s+|;\s+|\s+[–—-]\s+|:\s+|\(|\)")
+_ESTIMATED = re.compile(r"\b(?:an? )?estimated (?:street |total )?(?:value|worth)(?: of)?\s*$", re.I)
+_AND = re.compile(r"(?<!stop )\band\b(?! search)|,")  # "96 stop and searches and 25 warnings": two sides
 _TRAILING = re.compile(r"\s+(?:following|operating|as part of|as a result of|thanks to|which|who|after)\b.*$", re.I)
 _PHONE_CUE = re.compile(r"\b(?:call|dial|ring|phone|on|or|text|calling|dialling|ringing|contact)\W*$", re.I)
 _NO_NOUN = re.compile(r"\s*(?:[.,;:!)]|$|(?:or|and|if|in an emergency|to report|instead)\b)", re.I)
@@ -121,9 +123,11 @@ def _read(quantity: Quantity, sentence: str, window: tuple[int, int], clause: tu
     window, then (for "Arrests: 42", "Knives seized – 12") the words before the colon or dash."""
     (left, right), (start, end) = window, clause
     before, after = sentence[left : quantity.start], sentence[quantity.end : right]
-    own_before = re.split(r"\band\b|,", before)[-1] if left > start else before
-    own_after = re.split(r"\band\b|,", after)[0] if right < end else after
+    own_before = _AND.split(before)[-1] if left > start else before
+    own_after = _AND.split(after)[0] if right < end else after
     clause_text = sentence[start:end]
+    if re.match(r"\W*worth\b", clause_text):
+        clause_text = sentence[:end]  # ", worth around £150,000": the worth of what the clause before names
     lead_in = sentence[start : quantity.start]
     reading = read_quantity(quantity, own_before, own_after, clause_text, lead_in)
     reading = reading or read_quantity(quantity, before, after, clause_text, lead_in)
@@ -151,6 +155,8 @@ def scan(text: str) -> tuple[list[Mention], list[Excluded]]:
         for quantity in find_quantities(sentence.text):
             if reason := excluded(quantity, sentence.text, periods):
                 left_out.append(Excluded(quantity.written, reason, sentence.text))
+            elif not quantity.qualifier and _ESTIMATED.search(sentence.text[: quantity.start]):
+                quantities.append(replace(quantity, qualifier="around"))  # "an estimated street value of £85,000"
             else:
                 quantities.append(quantity)
         for k, quantity in enumerate(quantities):

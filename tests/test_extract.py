@@ -443,7 +443,7 @@ def test_written_releases_of_other_forces_measure_up() -> None:
     import measure
 
     truths = yaml.safe_load((RELEASES / "truth.yaml").read_text(encoding="utf-8"))
-    score = measure.score([n for n in truths if not n.startswith("unseen/")], truths, verbose=False)
+    score = measure.score([n for n in truths if "/" not in n], truths, verbose=False)
     assert score.proposed == score.stated, score.notes
     assert score.sure_right >= 0.85 * score.stated and score.wrong == 0, score.notes
     assert score.releases_carrying == score.releases_with_period, score.notes

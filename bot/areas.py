@@ -230,13 +230,13 @@ class Figures:
 
     def block(self, area: Area, place: str, folded: str, phrases: Mapping[str, str]) -> str:
         """What the police published for one area, in the words of the area-answer replies: what is not published,
-        that a town's figures are its area's, then the figures asked about (or all) and their sources."""
+        a heading, that a town's figures are its area's, then the figures asked about (or all) and their sources."""
         names = {"area": area.name, "place": place}
         missing = self.missing(folded, area.id)
         lines = [phrases["figure_not_published"].format(asked=asked, **names) for asked in missing]
+        lines.append(phrases["area_heading"].format(**names))
         if fold(place) not in {fold(area.name), *map(fold, area.aliases)}:
             lines.append(phrases["area_covers_whole"].format(**names))
-        lines.append(phrases["area_heading"].format(**names))
         figures, sources = self.render(area.id, folded)
         return "\n".join([*lines, figures, sources])
 

@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--published", type=_date, help="publication date YYYY-MM-DD (default: a date the text gives)")
     parser.add_argument("--source-id", help="id for the source (default: force initials, area and date)")
     parser.add_argument("--title", help="the source's title (default: '<area> press release')")
+    parser.add_argument("--url", help="a link to the release (https://...), which the bot's source line then carries")
     parser.add_argument("--write", action="store_true", help="add the figures to content/figures.yaml if check passes")
     parser.add_argument("--replace", action="store_true", help="with --write: replace figures already there")
     return parser
@@ -133,6 +134,10 @@ def _source(text: str, name: str, args: argparse.Namespace, place: str, existing
     if name != "stdin":
         source["seed"] = name
     source["digest"] = digest(text)
+    if args.url:
+        if not re.fullmatch(r"https://\S+", args.url):
+            raise Refusal(f"--url {args.url}: give the whole link, starting https://", 2)
+        source["url"] = args.url
     sources = existing.get("sources") if isinstance(existing.get("sources"), dict) else {}
     if args.source_id:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", args.source_id):

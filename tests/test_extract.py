@@ -468,3 +468,18 @@ def test_an_area_outside_the_force_with_figures_is_answered_with_them(
     assert "no figures" not in reply.text and "Find your local force" in [b.text for b in reply.buttons]
     luton = engine.handle(engine.new_state(), "what have police done about drugs in luton").text
     assert "Hampshire" in luton and "no figures for it" in luton  # the list of areas with figures agrees
+
+
+def test_source_lines_carry_publisher_kind_date_and_link(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.areas import format_source
+
+    link = "https://www.westmercia.police.uk/news/telford"
+    got = proposal(capsys, str(RELEASES / "westmercia_news_report.txt"), "--url", link)
+    [source] = got["sources"].values()
+    line = format_source(Source.model_validate(source))
+    assert line == f"Source: West Mercia Police, quoted in a news report (undated). {link}"
+    dated = Source.model_validate(
+        next(iter(proposal(capsys, str(RELEASES / "slough_quarter_results.txt"))["sources"].values()))
+    )
+    assert format_source(dated) == "Source: Thames Valley Police, press release (12 April 2024)."
+    assert run(capsys, str(RELEASES / "slough_quarter_results.txt"), "--url", "www.x")[0] == 2

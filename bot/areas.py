@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -73,6 +73,25 @@ class AreaFinder:
             first = first or hit
         return first or self._fuzzy(words)
 
+    def find_all(self, folded: str) -> list[AreaHit]:
+        """Every area the text names, each once, in the order named ("cash in bletchley and aylesbury")."""
+        first = self.find(folded)
+        if first is None:
+            return []
+        words, hits = folded.split(), [first]
+        start = 0
+        while start < len(words):
+            hit = self._exact_at(words, start)
+            if hit is not None and all(h.area.id != hit.area.id for h in hits) and not self._common_word(words, hit):
+                hits.append(hit)
+            start = hit.end if hit is not None else start + 1
+        return hits
+
+    def _common_word(self, words: list[str], hit: AreaHit) -> bool:
+        """A one-word place that is also a common word ("reading") is a further place only after "and", "in"..."""
+        after_link = hit.start > 0 and words[hit.start - 1] in _PLACE_PREPOSITIONS | {"and", "or", "&"}
+        return hit.end - hit.start == 1 and words[hit.start] in self._english and not after_link
+
     def _is_word(self, word: str) -> bool:
         return (word in self._vocabulary or word in self._english) and word not in self._by_term
 
@@ -138,8 +157,36 @@ def format_figure(figure: Figure) -> str:
 
 
 def format_source(source: Source) -> str:
-    when = source.published.strftime("%-d %B %Y") if source.published else source.date_note
-    return f"Source: {source.publisher}, {source.kind} ({when})."
+    """Who published the figures, in what, when (or "undated"), and a link when the content has one."""
+    when = source.published.strftime("%-d %B %Y") if source.published else "undated"
+    what = (
+        f"{source.publisher}, quoted in a news report"
+        if source.kind == "news report"
+        else (f"{source.publisher}, {source.kind}")
+    )
+    return f"Source: {what} ({when})." + (f" {source.url}" if source.url else "")
+
+
+# What a person may ask an area's figures about, and how the answer names it when the area has no such figure.
+# Words like "seized" or "drugs" ask about every figure, so they are not here.
+ASKED = {
+    **dict.fromkeys(["arrest", "arrests", "arrested", "detained"], "arrests"),
+    **dict.fromkeys(["charged", "charges", "charge"], "people charged"),
+    **dict.fromkeys(["convicted", "convictions", "conviction"], "convictions"),
+    **dict.fromkeys(["knife", "knives", "blades", "machetes"], "knives seized"),
+    **dict.fromkeys(["weapons", "weapon"], "weapons seized"),
+    **dict.fromkeys(["gun", "guns", "firearms", "firearm"], "firearms seized"),
+    **dict.fromkeys(["cash", "money"], "cash"),
+    **dict.fromkeys(["prison", "jail", "jailed", "locked up", "sentences", "years"], "prison sentences"),
+    **dict.fromkeys(["lines", "drug lines", "county lines"], "drug lines"),
+    **dict.fromkeys(["kilos", "kg", "weight"], "drugs seized by weight"),
+    **dict.fromkeys(["street value", "worth"], "the street value of drugs seized"),
+    **dict.fromkeys(["warrants", "raids", "raid"], "warrants and raids"),
+    **dict.fromkeys(["stop and search", "stop and searches", "stop search"], "stop and search"),
+    **dict.fromkeys(["cannabis plants", "plants", "cannabis factory"], "cannabis plants"),
+    **dict.fromkeys(["safeguarded", "vulnerable", "safeguarding"], "people safeguarded"),
+    **dict.fromkeys(["assets", "proceeds of crime"], "criminal assets"),
+}
 
 
 class Figures:
@@ -165,8 +212,65 @@ class Figures:
         padded = f" {folded} "
         return [f for f in self._by_area.get(area_id, []) if any(t in padded for t in self._topics[id(f)])]
 
+    def asked(self, folded: str) -> list[str]:
+        """The kinds of figure the text asks about ("arrests", "cash"), as the answer names them, each once."""
+        padded = f" {folded} "
+        return list(dict.fromkeys(name for word, name in ASKED.items() if f" {word} " in padded))
+
+    def missing(self, folded: str, area_id: str) -> list[str]:
+        """The kinds of figure asked about that the area has no figure for ("how many arrests in mk")."""
+        padded = f" {folded} "
+        # Each figure's topics and label, padded, so " cash " is found and " lines " is not found in "headlines".
+        texts = [" ".join(self._topics[id(f)]) + f" {fold(f.label)} " for f in self._by_area.get(area_id, [])]
+        asked: dict[str, bool] = {}
+        for word, name in ASKED.items():
+            if f" {word} " in padded:
+                asked[name] = asked.get(name, False) or any(f" {word} " in text for text in texts)
+        return [name for name, answered in asked.items() if not answered]
+
+    def block(self, area: Area, place: str, folded: str, phrases: Mapping[str, str]) -> str:
+        """What the police published for one area, in the words of the area-answer replies: what is not published,
+        a heading, that a town's figures are its area's, then the figures asked about (or all) and their sources."""
+        names = {"area": area.name, "place": place}
+        missing = self.missing(folded, area.id)
+        lines = [phrases["figure_not_published"].format(asked=asked, **names) for asked in missing]
+        lines.append(phrases["area_heading"].format(**names))
+        if fold(place) not in {fold(area.name), *map(fold, area.aliases)}:
+            lines.append(phrases["area_covers_whole"].format(**names))
+        figures, sources = self.render(area.id, folded)
+        return "\n".join([*lines, figures, sources])
+
     def render(self, area_id: str, folded: str = "") -> tuple[str, str]:
         """The figures asked about ("how much cash?"), or all of the area's when none is named; and their sources."""
         shown = self.topics_in(folded, area_id) or self._by_area.get(area_id, [])
         sources = dict.fromkeys(f.source for f in shown)
         return "\n".join(map(format_figure, shown)), "\n".join(format_source(self._sources[s]) for s in sources)
+
+    def answer(self, hits: list[AreaHit], folded: str, phrases: Mapping[str, str]) -> tuple[str, str]:
+        """The reply id and the {figures} text for a question about one or more places: each area's figures (or that
+        it has none), so that an area with figures is answered with them wherever it is."""
+        if not any(self.has(hit.area.id) for hit in hits):
+            first = hits[0].area
+            return ("outside_force" if not first.in_force else "no_figures_here"), ""
+        blocks, elsewhere = [], False
+        for hit in hits:
+            area = hit.area
+            if self.has(area.id):
+                blocks.append(self.block(area, hit.place, folded, phrases))
+                if not area.in_force:
+                    elsewhere = True
+                    blocks[-1] += "\n" + phrases["area_elsewhere_note"].format(area=area.name, place=hit.place)
+            else:
+                blocks.append(phrases["area_none" if area.in_force else "area_elsewhere_none"].format(area=area.name))
+        return ("area_figures_elsewhere" if elsewhere else "area_figures"), "\n\n".join(blocks)
+
+
+# The replies that area answers are built from (content/replies.yaml, "Area answers").
+AREA_PHRASES = (
+    "area_heading",
+    "area_covers_whole",
+    "figure_not_published",
+    "area_none",
+    "area_elsewhere_none",
+    "area_elsewhere_note",
+)

@@ -21,13 +21,16 @@ from bot.schema import Area, FigureFile, Intent, Link, ReplySpec, Safety, Spelli
 ENGINE_REPLIES = frozenset(
     {"emergency_line", "emergency_first", "clarify", "empty_message", "area_figures", "no_figures_here"}
     | {"outside_force", "which_area", "location_unknown"}
+    # Area answers (issue 10): the parts an answer about one or more areas is built from.
+    | {"area_figures_elsewhere", "area_heading", "area_covers_whole", "figure_not_published", "area_none"}
+    | {"area_elsewhere_none", "area_elsewhere_note"}
 )
 # Replies the front ends ask for by name (commands, non-text messages, errors).
 FRONTEND_REPLIES = frozenset(
     {"start", "privacy", "non_text", "unknown_command", "area_picker", "flood_notice", "error", "goodbye"}
     | {command.reply for command in COMMANDS}
 )
-PLACEHOLDERS = frozenset({"emergency_line", "area", "figures", "sources", "areas_with_figures", "place"})
+PLACEHOLDERS = frozenset({"emergency_line", "area", "figures", "sources", "areas_with_figures", "place", "asked"})
 FILES = {
     "intents": "intents.yaml",
     "replies": "content/replies.yaml",

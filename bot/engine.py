@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
-from bot.areas import AreaFinder, AreaHit, Figures
+from bot.areas import AREA_PHRASES, AreaFinder, AreaHit, Figures
 from bot.content import Content
 from bot.matcher import MAX_UNKNOWN_SHARE, IntentIndex, Match, load_english_words, rank
 from bot.model import Button, ChatState, Reply, Route
@@ -306,7 +306,7 @@ class Engine:
         """A named place is evidence for the area-figures intent; a place and a figure's topic, more so."""
         if hit is None or self.stats_intent is None:
             return {}
-        topical = self.figures.topics_in(normalised, hit.area.id)
+        topical = self.figures.topics_in(normalised, hit.area.id) or self.figures.asked(normalised)
         return {self.stats_intent: PLACE_EVIDENCE + (TOPIC_EVIDENCE if topical else 0.0)}
 
     def _wants_figures(self, state: ChatState, normalised: str, match: Match | None, hit: AreaHit | None) -> bool:
@@ -318,7 +318,9 @@ class Engine:
         if hit and few_words and (match is None or match.score < CONFIDENT * 1.5 or state.intent == self.stats_intent):
             return True
         # A follow-up in the same conversation: "and how much cash?" keeps the area of the last answer.
-        return bool(state.intent == self.stats_intent and state.area and self.figures.topics_in(normalised, state.area))
+        # "and how many arrests?" is a follow-up too, answered with "no published figure for arrests".
+        asks = state.area and (self.figures.topics_in(normalised, state.area) or self.figures.asked(normalised))
+        return bool(state.intent == self.stats_intent and asks)
 
     def _area_reply(self, hit: AreaHit | None, state: ChatState, normalised: str) -> Reply:
         stats = self.stats_intent or "area_stats"
@@ -327,14 +329,16 @@ class Engine:
             return self._reply(stats, Route.CLARIFY, "which_area")
         area = hit.area if hit else self.areas_by_id[state.area]
         place = hit.place if hit else area.name
-        if not area.in_force:
+        # Every area the message names is answered ("cash in bletchley and aylesbury"); the wording is in replies.yaml.
+        hits = (self.areas.find_all(normalised) if hit and normalised else []) or [AreaHit(area, place)]
+        phrases = {key: self.content.replies[key].text for key in AREA_PHRASES}
+        reply_id, figures = self.figures.answer(hits, normalised, phrases)
+        if reply_id == "outside_force":
             return self._reply(stats, Route.INFO, "outside_force", area=area.id, place=place)
-        if not self.figures.has(area.id):
+        if reply_id == "no_figures_here":
             return self._reply(stats, Route.INFO, "no_figures_here", area=area.id, area_name=area.name)
-        figures, sources = self.figures.render(area.id, normalised)
-        return self._reply(
-            stats, Route.AREA_STATS, "area_figures", area=area.id, area_name=area.name, figures=figures, sources=sources
-        )
+        names = " and ".join(dict.fromkeys(h.area.name for h in hits if self.figures.has(h.area.id)))
+        return self._reply(stats, Route.AREA_STATS, reply_id, area=area.id, area_name=names, figures=figures)
 
     # ------------------------------------------------------------------ building replies
     def _reply(

@@ -17,13 +17,26 @@ from pydantic import TypeAdapter, ValidationError
 
 from bot.config import Settings
 from bot.content import FILES, ContentError, load_content
-from bot.figure_file import Entry, Flow, MergeError, Quoted, dump, figure_lines, merge
-from bot.figure_source import find_area, find_commander, find_published, find_publisher, looks_like_release
-from bot.figure_text import Finding, find_figures
+from bot.figure_file import Entry, Flow, MergeError, Quoted, figure_lines, merge
+from bot.figure_proposal import Proposal, entry_for, render
+from bot.figure_source import (
+    digest,
+    find_area,
+    find_commander,
+    find_kind,
+    find_places,
+    find_published,
+    find_publisher,
+    looks_like_release,
+)
+from bot.figure_text import find_figures, scan
+from bot.normalise import fold
 from bot.schema import Area
 
 FIGURES = FILES["figures"]
 NO_DATE = "the release gives no publication date"
+NO_PUBLISHER = "the release does not name its force"
+IN_FORCE = "thames_valley"
 
 
 class Refusal(Exception):
@@ -51,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--published", type=_date, help="publication date YYYY-MM-DD (default: a date the text gives)")
     parser.add_argument("--source-id", help="id for the source (default: force initials, area and date)")
     parser.add_argument("--title", help="the source's title (default: '<area> press release')")
+    parser.add_argument("--url", help="a link to the release (https://...), which the bot's source line then carries")
     parser.add_argument("--write", action="store_true", help="add the figures to content/figures.yaml if check passes")
     parser.add_argument("--replace", action="store_true", help="with --write: replace figures already there")
     return parser
@@ -102,14 +116,15 @@ def _existing(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _source(text: str, name: str, args: argparse.Namespace, area: Area, existing: dict[str, Any]) -> tuple[str, dict]:
-    """The source id and entry; the id of the same release when figures.yaml already has it (same seed file)."""
-    publisher = find_publisher(text) or (area.force if area.force != "thames_valley" else "Thames Valley Police")
+def _source(text: str, name: str, args: argparse.Namespace, place: str, existing: dict[str, Any]) -> tuple[str, dict]:
+    """The source id and entry, read from the text; the id already in figures.yaml when it holds the same text."""
+    publisher = find_publisher(text) or NO_PUBLISHER
     published = args.published or find_published(text)
+    kind = find_kind(text)
     source: dict[str, Any] = {
         "publisher": publisher,
-        "title": Quoted(args.title or f"{area.name} press release"),
-        "kind": "press release",
+        "title": Quoted(args.title or f"{place} {kind}"),
+        "kind": kind,
         "published": published,
     }
     if published is None:
@@ -118,16 +133,23 @@ def _source(text: str, name: str, args: argparse.Namespace, area: Area, existing
         source["commander"] = Quoted(commander)
     if name != "stdin":
         source["seed"] = name
+    source["digest"] = digest(text)
+    if args.url:
+        if not re.fullmatch(r"https://\S+", args.url):
+            raise Refusal(f"--url {args.url}: give the whole link, starting https://", 2)
+        source["url"] = args.url
     sources = existing.get("sources") if isinstance(existing.get("sources"), dict) else {}
     if args.source_id:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", args.source_id):
             raise Refusal(f"--source-id {args.source_id}: use lower-case letters, digits and _ (tvp_mk_2024_03_01)", 2)
         return args.source_id, source
-    same = [sid for sid, old in sources.items() if isinstance(old, dict) and old.get("seed") == source.get("seed", 0)]
+    # The same release is the same words, whatever the file is called; another text under an old name is new.
+    same = [sid for sid, old in sources.items() if isinstance(old, dict) and old.get("digest") == source["digest"]]
     if same:
         return same[0], source
-    initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", publisher)).lower() or "src"
-    base = f"{initials}_{area.id}_{published.strftime('%Y_%m_%d') if published else 'undated'}"
+    initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", publisher) if word[0].isupper()).lower()
+    area_id = re.sub(r"[^a-z0-9]+", "_", fold(place)).strip("_") or "area"
+    base = f"{initials or 'src'}_{area_id}_{published.strftime('%Y_%m_%d') if published else 'undated'}"
     source_id, n = base, 1
     while source_id in sources:
         n += 1
@@ -135,31 +157,19 @@ def _source(text: str, name: str, args: argparse.Namespace, area: Area, existing
     return source_id, source
 
 
-def _entry(finding: Finding, area: str, source_id: str) -> Entry:
-    mention, quantity = finding.mention, finding.mention.quantity
-    value = quantity.value
-    fields = {
-        "area": area,
-        "label": finding.label,
-        "value": None if value is None else int(value) if value == int(value) else value,
-        "unit": quantity.unit,
-        "qualifier": quantity.qualifier or Quoted(""),
-        "period": finding.period,
-        "source": source_id,
-        "topics": Flow(finding.topics),
-        "quote": Quoted(mention.quote),
-    }
-    comments = [f"from: {_said(mention.sentence.text)}"]
-    comments += [f"also stated: {_said(m.sentence.text)} ({m.quantity.written}, {m.period})" for m in finding.also]
-    return Entry(fields, tuple(comments), finding.why)
+def _new_area(text: str, publisher: str | None) -> dict[str, Any] | None:
+    """An entry for content/areas.yaml from the places the release names, for a person to check; None if it names
+    none."""
+    places = find_places(text, publisher)
+    if not places:
+        return None
+    area_id = re.sub(r"[^a-z0-9]+", "_", fold(places[0])).strip("_")
+    force = publisher or "the local police force"
+    return {"id": area_id, "name": places[0], "force": force, "towns": Flow([fold(p) for p in places])}
 
 
-def _said(sentence: str) -> str:
-    return '"' + sentence.strip(" \"“”'‘’") + '"'
-
-
-def propose(text: str, name: str, args: argparse.Namespace, root: Path) -> tuple[str, dict, list[Entry]]:
-    """The source id, its entry, and one Entry a figure the release states."""
+def propose(text: str, name: str, args: argparse.Namespace, root: Path) -> Proposal:
+    """The release's source, one Entry a figure it states, and where the figures belong; never refused for its area."""
     if not looks_like_release(text):
         raise Refusal(f"{name}: this does not read like a police press release (it hardly mentions the police)", 2)
     findings = find_figures(text)
@@ -169,26 +179,22 @@ def propose(text: str, name: str, args: argparse.Namespace, root: Path) -> tuple
     if args.area and args.area not in areas:
         raise Refusal(f"--area {args.area}: not an area in {FILES['areas']} (known: {', '.join(areas)})", 2)
     area = areas[args.area] if args.area else find_area(text, areas.values())
+    publisher = find_publisher(text)
+    warnings, new_area = [], None
     if area is None:
-        raise Refusal(f"{name}: the release names no area in {FILES['areas']}; pass --area ID", 2)
-    existing = _existing(root)
-    source_id, source = _source(text, name, args, area, existing)
-    return source_id, source, [_entry(finding, area.id, source_id) for finding in findings]
-
-
-def render(command: str, source_id: str, source: dict, entries: list[Entry], existing: dict[str, Any]) -> str:
-    """The proposal as YAML: sources:, figures: (sure ones) and review: (those a person must settle)."""
-    sure = [e for e in entries if e.why is None]
-    unsure = [e for e in entries if e.why is not None]
-    out = [f"# Proposed by `{command}`. Check each figure against the sentence above it.\n"]
-    if source_id in (existing.get("sources") or {}):
-        out.append(f"# {source_id} is already in {FIGURES}: --write keeps that entry as it is.\n")
-    out += ["sources:\n", dump({source_id: source}, 2), "\nfigures:\n" if sure else "\nfigures: []\n"]
-    out += [entry.text(2) for entry in sure]
-    if unsure:
-        out.append("\n# Not sure of these: fix each by hand, then add it to figures.yaml.\nreview:\n")
-        out += [entry.text(2).replace("value: null", "value: null  # the release gives no number") for entry in unsure]
-    return "".join(out)
+        new_area = _new_area(text, publisher)
+        if new_area and new_area["id"] in areas:
+            area, new_area = areas[new_area["id"]], None
+    if area is not None and area.force != IN_FORCE:
+        warnings.append(
+            f"warning: {area.name} is policed by {area.force}, not by the force this content serves; "
+            "the bot will quote these figures for it and point reports to that force"
+        )
+    place = area.name if area else new_area["name"] if new_area else "unnamed area"
+    source_id, source = _source(text, name, args, place, _existing(root))
+    area_id = area.id if area else new_area["id"] if new_area else None
+    entries = [entry_for(finding, area_id, source_id) for finding in findings]
+    return Proposal(source_id, source, entries, scan(text)[1], new_area, warnings)
 
 
 def write(root: Path, source_id: str, source: dict, entries: list[Entry], *, replace: bool) -> str:
@@ -254,11 +260,18 @@ def main(argv: list[str], settings: Settings) -> int:
     name = "stdin" if args.article == "-" else Path(args.article).name
     try:
         text = read_article(args.article)
-        source_id, source, entries = propose(text, name, args, root)
+        proposal = propose(text, name, args, root)
         command = " ".join(["python -m bot extract", *argv])
-        print(render(command, source_id, source, entries, _existing(root)), end="")
+        print(render(command, proposal, _existing(root)), end="")
+        for warning in proposal.warnings:
+            print(warning, file=sys.stderr)
         if args.write:
-            print(write(root, source_id, source, entries, replace=args.replace), file=sys.stderr)
+            if proposal.entries[0].fields["area"] not in {a.id for a in _areas(root)}:
+                raise Refusal(f"nothing written: add the area to {FILES['areas']} first (see new_area: above)")
+            print(
+                write(root, proposal.source_id, proposal.source, proposal.entries, replace=args.replace),
+                file=sys.stderr,
+            )
     except Refusal as exc:
         print(exc, file=sys.stderr)
         return exc.code

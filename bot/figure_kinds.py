@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.figure_nouns import KIND_NOUNS, PEOPLE, SEIZED, Counted, counted
 from bot.quantities import Quantity
 
-_DRUG = r"drugs?|cocaine|crack|heroin|cannabis|skunk|ketamine|mdma|ecstasy|amphetamines?|spice|class [ab]"
+_DRUG = r"drugs?|substances|cocaine|crack|heroin|cannabis|skunk|ketamine|mdma|ecstasy|amphetamines?|spice|class [ab]"
+_DRUG_NAMES = r"class [ab] drugs|crack cocaine|cocaine|heroin|cannabis|ketamine|mdma|illegal drugs|drugs|substances"
 _DRUG_NAME = re.compile(
     r"^\W*(?:of\s+)?(?:suspected\s+)?(class [ab] drugs|crack cocaine|cocaine|heroin|cannabis|ketamine)", re.I
 )
@@ -53,7 +55,7 @@ KINDS = (
     _kind("phones", "count", "Phones seized", "phones, mobiles, seized", r"\b(?:phones?|handsets?)\b"),
     _kind("seizures", "count", "Drug seizures", "drug seizures, seizures, seized", r"\bseizures\b"),
     _kind("street_value", "GBP", "Street value of the drugs seized", "value, worth, street value, drugs seized, seized",
-          rf"street value|\bworth\b|\bvalued\b|^\W*of (?:suspected )?(?:{_DRUG})\b",
+          rf"street value|\bworth\b|\bvalued\b|^\W*(?:of|in) (?:suspected |illegal )?(?:{_DRUG})\b",
           needs=rf"street value|\b(?:{_DRUG})\b"),
     _kind("cash", "GBP", "Cash from crime recovered", "cash, money, recovered, criminal cash", r"\bcash\b"),
     _kind("assets", "GBP", "Criminal assets recovered", "assets, proceeds of crime, confiscated, recovered",
@@ -83,6 +85,12 @@ _TOPICS = {
 }
 
 
+_WEAPONS = {
+    **dict.fromkeys(["knife", "knives", "blade", "blades"], "Knives"),
+    **dict.fromkeys(["machete", "machetes"], "Machetes"),
+    **dict.fromkeys(["firearm", "firearms", "gun", "guns"], "Firearms"),
+    **dict.fromkeys(["sword", "swords"], "Swords"),
+}
 # Who did the work, not what it achieved: "10 officers carried out 5 warrants".
 _NOT_COUNTED = re.compile(r"\b(?:officers|police|staff|detectives|teams|members|colleagues|agencies|partners)$", re.I)
 
@@ -95,6 +103,7 @@ class Reading:
     label: str
     topics: tuple[str, ...]
     why: str | None = None
+    counted: str = ""  # what exactly it counts, where the label does not say ("cannabis", "machetes")
 
 
 def _nearest(kinds: list[Kind], before: str, after: str) -> Kind | None:
@@ -108,7 +117,7 @@ def _nearest(kinds: list[Kind], before: str, after: str) -> Kind | None:
     return best[2] if best else None
 
 
-def _label(kind: Kind, before: str, after: str, clause: str) -> str:
+def _label(kind: Kind, before: str, after: str, clause: str, counted: Counted | None = None) -> str:
     """The kind's label, made more exact by the words around the number."""
     text = f"{before} {after}".lower()
     if kind.id == "lines" and "disrupt" in before.lower():
@@ -119,6 +128,9 @@ def _label(kind: Kind, before: str, after: str, clause: str) -> str:
     if kind.id == "weapons":
         noun = "Knives" if re.search(r"kni|blade|machete|sword", text) else "Weapons"
         noun = "Firearms" if re.search(r"firearm|\bguns?\b", text) else noun
+        if counted is not None:  # the noun counted names the weapon: "3 machetes", "2 imitation firearms"
+            noun = _WEAPONS.get(counted.head, noun)
+            noun = counted.phrase.capitalize() if re.search(r"imitation|replica|air|bb", counted.phrase) else noun
         return f"{noun} {'handed in' if re.search(r'surrender|handed in|amnest', clause, re.I) else 'seized'}"
     if kind.id == "charged" and re.match(r"^\W*charges\b", after, re.I):
         return "Charges brought"
@@ -129,7 +141,7 @@ def _label(kind: Kind, before: str, after: str, clause: str) -> str:
     return kind.label
 
 
-def read_quantity(quantity: Quantity, before: str, after: str, clause: str) -> Reading | None:
+def read_quantity(quantity: Quantity, before: str, after: str, clause: str, lead_in: str = "") -> Reading | None:
     """What `quantity` counts, from the words `before` and `after` it in its clause; None if it is no figure."""
     if quantity.unit == "percent":
         why = "a percentage: content/figures.yaml has no unit for one; add it by hand if it matters"
@@ -137,12 +149,18 @@ def read_quantity(quantity: Quantity, before: str, after: str, clause: str) -> R
         return Reading("percent", f"{what[:1].upper()}{what[1:60]} (per cent)", (), why)
     if quantity.unit == "count" and _COUNTY_AMONG.match(after) and (_SUBSET_BEFORE.search(before) or "of" in after[:6]):
         return Reading("county_lines", "County drug lines among them", ("county lines", "lines", "closed"))
-    fitting = [k for k in KINDS if k.unit == quantity.unit and (k.needs is None or k.needs.search(clause))]
-    kind = _nearest(fitting, before, after)
     why = None if quantity.value is not None else f"the release gives no exact number ({quantity.written!r})"
+    noun = counted(before, after, lead_in) if quantity.unit == "count" and not _STOP_SEARCH.match(after) else None
+    fitting = [k for k in KINDS if k.unit == quantity.unit and (k.needs is None or k.needs.search(clause))]
+    if noun is not None:
+        kind = _by_noun(noun, fitting, after)
+        if kind is None:
+            return _other(noun, why)
+    else:
+        kind = _nearest(fitting, before, after)
     if kind is None:
         return _unknown(quantity, before, after, why)
-    label = _label(kind, before, after, clause)
+    label = _label(kind, before, after, clause, noun)
     topics = _TOPICS.get(label, kind.topics)
     if label.endswith(" seized") and kind.id == "drugs" and label != kind.label:
         topics = (*topics, label.removesuffix(" seized").lower())
@@ -156,7 +174,47 @@ def read_quantity(quantity: Quantity, before: str, after: str, clause: str) -> R
         why = why or "'pounds of' a drug may be its weight, not its value"
     if kind.id == "prison" and _ONE_SENTENCE.search(clause) and not _TOTAL.search(clause):
         why = why or "this may be one person's sentence, not a total"
-    return Reading(kind.id, label, topics, why)
+    what = _drug_named(before, after) if kind.id == "street_value" else ""
+    what = _WEAPONS.get(noun.head, noun.head) if noun and kind.id == "weapons" else what
+    if what and kind.id == "street_value":
+        label = f"Street value of the {what} seized"
+        topics = (*topics, what.lower())
+    return Reading(kind.id, label, topics, why, what)
+
+
+_STOP_SEARCH = re.compile(r"^\W*stop(?:ped)?[- ]?(?:and[- ])?search", re.I)
+_PERSON_KINDS = ("arrests", "charged", "jailed", "convicted", "safeguarded", "awaiting", "awaiting_trial")
+_WORTH = re.compile(rf"^\W*(?:worth\s+)?(?:of|in)\s+(?:suspected\s+|illegal\s+)?({_DRUG_NAMES})\b", re.I)
+_WORTH_BEFORE = re.compile(rf"\b({_DRUG_NAMES})\s+(?:worth|valued at|with a (?:street )?value of)\W*$", re.I)
+
+
+def _drug_named(before: str, after: str) -> str:
+    """The drug a value is of, when the release names one ("£300k worth of cannabis"); "" for drugs in general."""
+    match = _WORTH.match(after) or _WORTH_BEFORE.search(before)
+    name = match.group(1).lower() if match else ""
+    return "" if name in ("drugs", "illegal drugs", "substances") else name.replace("class a", "Class A")
+
+
+def _by_noun(noun: Counted, fitting: list[Kind], after: str) -> Kind | None:
+    """The kind the counted noun names; for people, the kind their verb names ("11 people were arrested")."""
+    ids = {k.id: k for k in fitting}
+    if noun.head in PEOPLE:
+        people = [k for k in fitting if k.id in _PERSON_KINDS]
+        return _nearest(people, f"{noun.verb} {noun.phrase}", after[noun.end :][:40])
+    kind = ids.get(KIND_NOUNS.get(noun.head, ""))
+    if kind is None or (kind.id in SEIZED and not noun.seized):
+        return None  # "searched 22 vehicles" counts searches of vehicles, not vehicles seized
+    return kind
+
+
+def _other(noun: Counted, why: str | None) -> Reading:
+    """A count of something the table does not know: labelled with its own noun and verb, for a person to check."""
+    # A noun and the verb beside it name a figure as the release does ("handed out 48 fixed penalty notices");
+    # a verb from further back ("colleagues joined officers at 19 shops") may belong to something else.
+    if not noun.near:
+        why = why or "what it counts is new to the extractor, and its verb is not beside it: check the label"
+    topics = tuple(dict.fromkeys(t for t in (noun.phrase, noun.head, noun.verb) if t))
+    return Reading("other", noun.label(), topics, why, noun.head)
 
 
 def _unknown(quantity: Quantity, before: str, after: str, why: str | None) -> Reading | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Collection
 
-from bot.figure_text import MONTH
+from bot.figure_periods import MONTH
 from bot.normalise import fold
 from bot.schema import Area
 
@@ -31,7 +33,88 @@ _DATE = (
 _DATED = re.compile(rf"\b(?:date|dated|published|posted|released|issued)\b\W*(?:on\s+)?(?P<date>{_DATE})", re.I)
 _ISO = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 _DATE_LINE = re.compile(rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_DATE})", re.I)
-_PUBLISHER = re.compile(r"\b((?:[A-Z][a-z]+ ){1,3}(?:Police|Constabulary))\b")
+_W = r"[A-Z][a-z]+"
+# "Thames Valley Police", "Hampshire and Isle of Wight Constabulary", "South East Regional Organised Crime Unit".
+_PUBLISHER = re.compile(
+    rf"\b({_W} (?:(?:{_W}|and|of) ){{0,5}}(?:Police|Constabulary|Organised Crime Unit|Crime Agency)|{_W} Police"
+    r"|Police Scotland|Police Service of Northern Ireland)\b"
+)
+# Words that start a sentence before a force's name ("Contact West Mercia Police"), not part of it.
+_NOT_NAME = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "Contact",
+        "Call",
+        "Report",
+        "Ring",
+        "Phone",
+        "Email",
+        "Tell",
+        "Anyone",
+        "Information",
+        "Please",
+        "If",
+        "Today",
+        "Officers",
+        "Residents",
+        "Detectives",
+        "Local",
+        "Our",
+        "Your",
+        "Their",
+        "Said",
+        "Says",
+        "Dial",
+        "Visit",
+        "Follow",
+        "Thank",
+        "Thanks",
+        "Thankfully",
+    ]
+)
+# A news report of what the police said, rather than the police's own release.
+_NEWS = re.compile(
+    r"\b(?:this (?:article|newspaper|paper|website)|the article|told (?:the|this) \w+|a spokes(?:person|man|woman) "
+    r"for (?:the )?\w+|according to (?:the )?(?:police|figures)|(?:has|have) released a video)\b",
+    re.I,
+)
+_PLACE_AFTER = re.compile(r"\b(?:in|across|around|near|at|of) ([A-Z][a-z]+(?: (?:and |upon |on )?[A-Z][a-z]+){0,3})\b")
+_NOT_PLACE = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "Operation",
+        "Crown",
+        "Court",
+        "Police",
+        "Constabulary",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "England",
+        "Wales",
+        "UK",
+    ]
+)
 
 
 def looks_like_release(text: str) -> bool:
@@ -67,9 +150,44 @@ def find_published(text: str) -> dt.date | None:
 
 
 def find_publisher(text: str) -> str | None:
-    """The force that speaks most often in the release: "Thames Valley Police"."""
-    names = Counter(m.group(1) for m in _PUBLISHER.finditer(text) if not m.group(1).startswith(("The ", "A ")))
+    """The force or unit that speaks most often in the release: "Thames Valley Police"; the first named on a tie."""
+    names: Counter[str] = Counter()
+    for match in _PUBLISHER.finditer(text):
+        words = match.group(1).split()
+        while words and words[0] in _NOT_NAME:
+            words = words[1:]
+        if len(words) >= 2 and words[0] not in ("and", "of"):
+            names[" ".join(words)] += 1
     return names.most_common(1)[0][0] if names else None
+
+
+def find_kind(text: str) -> str:
+    """ "news report" when the text reports what the police said ("a spokesperson for ... said", "this article");
+    else "press release"."""
+    return "news report" if _NEWS.search(text) else "press release"
+
+
+def digest(text: str) -> str:
+    """A fingerprint of the release's words, the same however its lines are wrapped or saved."""
+    words = " ".join(text.replace("\r", "").split())
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+
+
+def find_places(text: str, publisher: str | None) -> list[str]:
+    """The places a release's opening names ("officers in Carlisle and Penrith"), for a new area to propose."""
+    skip = set((publisher or "").split()) | _NOT_PLACE
+    places: list[str] = []
+    for match in _PLACE_AFTER.finditer(_opening(text)):
+        for place in re.split(r" and ", match.group(1)):
+            words = list(itertools.takewhile(lambda w: w not in skip, place.split()))
+            if words and " ".join(words) not in places:
+                places.append(" ".join(words))
+    return places[:4]
+
+
+def _opening(text: str) -> str:
+    """The headline and first paragraphs, where a release says where it is about."""
+    return "\n".join(re.split(r"\n\s*\n", text.strip())[:4])
 
 
 def find_area(text: str, areas: Collection[Area]) -> Area | None:
@@ -85,7 +203,10 @@ def find_area(text: str, areas: Collection[Area]) -> Area | None:
     if match and (place := pattern.search(fold(match["place"] or match["place2"] or ""))):
         return terms[place.group(1)]
     hits = [terms[m.group(1)] for m in pattern.finditer(fold(text))]
+    opening = {terms[m.group(1)].id for m in pattern.finditer(fold(_opening(text)))}
+    counts = Counter(area.id for area in hits)
+    # A place named once in passing ("a lorry stopped near Reading") is not the area the release is about.
+    hits = [area for area in hits if counts[area.id] >= 2 or area.id in opening]
     if not hits:
         return None
-    counts = Counter(area.id for area in hits)
     return max(hits, key=lambda area: (counts[area.id], -hits.index(area)))

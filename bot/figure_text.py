@@ -6,63 +6,23 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.figure_kinds import Reading, read_quantity
+from bot.figure_periods import (
+    COMPARED,
+    MONTH,
+    NOT_STATED,
+    PERIODS,
+    Sentence,
+    period_of,
+    read_sentences,
+)
 from bot.quantities import Quantity, find_quantities
 
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_YEAR = r"(?:19|20)\d{2}"
-_SPAN = r"(?:years?|months?|weeks?|fortnight|days|decade|quarter)"
-_DAY_MONTH = rf"(?:\d{{1,2}}(?:st|nd|rd|th)? )?{MONTH}(?: {_YEAR})?"
-# The periods a release gives, as it words them; the first that fits a sentence is the figure's period.
-PERIODS = re.compile(
-    "|".join(
-        [
-            rf"\bsince (?:(?:the (?:start|beginning|end) of|early|late|mid-?) )?(?:{MONTH} )?{_YEAR}",
-            rf"\bsince {MONTH}\b",
-            r"\bsince (?:the (?:operation|team|unit|campaign|initiative|taskforce|project)|it) (?:was )?"
-            rf"(?:began|begun|started|launched|set up|formed|created)(?: in (?:{MONTH} )?{_YEAR})?",
-            rf"\b(?:over|in|during|across|within) the (?:past|last|previous|first) (?:[\w-]+ )?{_SPAN}"
-            rf"(?: of (?:the year|{_YEAR}))?",
-            rf"\bbetween {_DAY_MONTH} and {_DAY_MONTH}",
-            rf"\bbetween \d{{1,2}}(?:st|nd|rd|th)? and {_DAY_MONTH}",
-            rf"\bfrom {_DAY_MONTH} (?:to|until) {_DAY_MONTH}",
-            rf"\bin the (?:year|twelve months|12 months|three months|six months) to {_DAY_MONTH}",
-            rf"\b(?:in|during|throughout) (?:{MONTH} )?{_YEAR}\b",
-            r"\b(?:so far )?this (?:year|month|summer|winter|spring|autumn)\b",
-            r"\blast (?:year|month|summer|winter|spring|autumn)\b",
-            r"\b(?:during|in|over) (?:a|the|its) (?:[\w-]+ ){0,2}(?:week|weekend|day|month|fortnight)s? of "
-            r"(?:action|activity|intensification|enforcement)",
-            r"\bin (?:just )?(?:[\w-]+) (?:days|weeks|months)\b",
-        ]
-    ),
-    re.IGNORECASE,
-)
-NOT_STATED = "not stated"
-# A sentence that goes on from the one before ("They have seized...") shares its period.
-_GOES_ON = re.compile(
-    r"^\W*(?:they|these|those|this|it|of these|of them|of those|in that time|during that time|"
-    r"(?:in|over|during) the same (?:period|time)|between them)\b",
-    re.I,
-)
-# A sentence that points back to a period stated earlier ("over the same period") takes the last one stated.
-_SAME_PERIOD = re.compile(
-    r"\b(?:(?:in|over|during) the same (?:period|time|months?)|(?:in|during) that (?:time|period)|"
-    r"during the (?:operation|crackdown|campaign|week of action))\b",
-    re.I,
-)
-_BULLET = re.compile(r"^\s*(?:[-•*–·]|\d+[.)])\s+")
-_ABBREVIATION = re.compile(r"\b(?:Supt|Insp|Det|Sgt|Mr|Mrs|Ms|Dr|St|No|Ch|Con|Cllr|Rd|Ave|Chf|DCI|DI|DS|DC)\.$")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9£])|:\s+(?=[\"“‘])")
 _CLAUSE_BREAK = re.compile(r",+\s+|;\s+|\s+[–—-]\s+|:\s+|\(|\)")
+_ESTIMATED = re.compile(r"\b(?:an? )?estimated (?:street |total )?(?:value|worth)(?: of)?\s*$", re.I)
+_AND = re.compile(r"(?<!stop )\band\b(?! search)|,")  # "96 stop and searches and 25 warnings": two sides
 _TRAILING = re.compile(r"\s+(?:following|operating|as part of|as a result of|thanks to|which|who|after)\b.*$", re.I)
-_COMPARED = re.compile(r"\b(?:compared (?:with|to)|up from|down from|against)\b[^,;]*$", re.I)
-_PHONE_CUE = re.compile(r"\b(?:call|dial|ring|phone|on|or|text)\W*$", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    text: str
-    lead: bool  # in the headline or opening paragraph, which a body usually repeats in full
-    period: str  # its own period, or the one it goes on from; NOT_STATED when none
+_PHONE_CUE = re.compile(r"\b(?:call|dial|ring|phone|on|or|text|calling|dialling|ringing|contact)\W*$", re.I)
+_NO_NOUN = re.compile(r"\s*(?:[.,;:!)]|$|(?:or|and|if|in an emergency|to report|instead)\b)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,67 +47,6 @@ class Finding:
     why: str | None
     period: str  # the statement's own, else the period another statement of the same figure gives
     also: list[Mention] = field(default_factory=list)
-
-
-def paragraphs(text: str) -> list[str]:
-    """Blank-line separated blocks (lines joined; a bullet starts its own); without blank lines, each line."""
-    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.splitlines()
-    out: list[str] = []
-    for block in blocks:
-        for part in re.split(r"\n(?=\s*(?:[-•*–·]|\d+[.)])\s)", block):
-            if part.strip():
-                out.append(" ".join(line.strip() for line in part.splitlines()).strip())
-    return out
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences, not fooled by "Supt." or "£1.2m."; speech after "said:" starts a sentence of its own."""
-    out: list[str] = []
-    for piece in _SENTENCE_END.split(paragraph):
-        if out and _ABBREVIATION.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
-        elif piece.strip():
-            out.append(piece.strip())
-    return out
-
-
-def _period_of(text: str) -> str | None:
-    """The first period `text` states, leaving out a comparison's ("up from 80 last year")."""
-    match = next((m for m in PERIODS.finditer(text) if not _COMPARED.search(text[: m.start()])), None)
-    if not match:
-        return None
-    words = re.sub(r"\s+", " ", match.group())
-    return words if re.match(MONTH, words) else words[0].lower() + words[1:]
-
-
-def read_sentences(text: str) -> list[Sentence]:
-    """Every sentence with whether it is in the lead and the period it states or goes on with."""
-    blocks = paragraphs(text)
-    # The lead: a headline, a dateline, and the first real paragraph, which the body tells again in full.
-    ends = (i for i, b in enumerate(blocks) if re.search(r"[.!?…][\"”’']?$", b) and len(b.split()) > 12)
-    lead_end = next(ends, len(blocks))
-    out: list[Sentence] = []
-    carried, stated, list_period = NOT_STATED, NOT_STATED, None
-    for i, block in enumerate(blocks):
-        bullet = bool(_BULLET.match(block))
-        for text_ in split_sentences(_BULLET.sub("", block)):
-            own = _period_of(text_)
-            if own:
-                period = own
-            elif bullet and list_period:
-                period = list_period
-            elif _GOES_ON.match(text_) and carried != NOT_STATED:
-                period = carried
-            elif _SAME_PERIOD.search(text_):
-                period = stated
-            else:
-                period = NOT_STATED
-            out.append(Sentence(text_, i <= lead_end, period))
-            carried = period
-            stated = own or stated
-            if not bullet:
-                list_period = period if text_.rstrip().endswith(":") else None
-    return out
 
 
 def _clause(sentence: str, quantity: Quantity) -> tuple[int, int]:
@@ -176,24 +75,47 @@ def _quote(clause: str, start: int, end: int, left: int, right: int) -> str:
     return re.sub(r"[\s.!?\"”’'…]+$", "", clause)
 
 
-def _skip(quantity: Quantity, sentence: str, periods: list[re.Match[str]]) -> bool:
-    """Numbers that are no figure: in a period, a year, a phone number, a date, an age, a comparison."""
+def excluded(quantity: Quantity, sentence: str, periods: list[re.Match[str]]) -> str | None:
+    """Why a number is no figure (part of a period, a year, a phone number, a date, an age, a comparison), or None."""
     before, after = sentence[: quantity.start], sentence[quantity.end :]
     number = quantity.written.lstrip("£").split()[-1] if quantity.written else ""
     if any(p.start() < quantity.end and quantity.start < p.end() for p in periods):
-        return True
+        return "part of the period the figures cover"
+    if re.match(rf"\s*(?:st|nd|rd|th)?\s*(?:-\s*\d{{1,2}}\s*)?{MONTH}", after) or re.search(rf"{MONTH}\s*$", before):
+        return "a date"
     if quantity.unit == "count" and quantity.value is not None:
         if quantity.value < 2 and quantity.from_words:
-            return True  # "one of the men", "half of them"
-        if re.fullmatch(r"(?:19|20)\d\d", number) or re.fullmatch(r"0\d{2,}", number):
-            return True
-        if quantity.value in (101, 111, 999) and _PHONE_CUE.search(before):
-            return True
+            return "'one' or a part of one in words, not a count"  # "one of the men", "half of them"
+        if re.fullmatch(r"(?:19|20)\d\d", number):
+            return "a year"
+        if re.fullmatch(r"0\d{2,}", number) or re.search(r"\b0\d{2,4}(?:\s\d{3,4})?\s*$", before):
+            return "a phone number"
+        if quantity.value in (101, 111, 999) and (_PHONE_CUE.search(before) or _NO_NOUN.match(after)):
+            return "a phone number"
         if re.search(r"\b(?:aged|under|over the age of|age of)\s*$", before, re.I):
-            return True  # an age ("aged 19", "under 18"), not a count
-    if re.match(rf"\s*(?:st|nd|rd|th)?\s*{MONTH}", after) or re.search(rf"{MONTH}\s*$", before):
-        return True
-    return bool(_COMPARED.search(before[-60:]))
+            return "an age"  # "aged 19", "under 18", not a count
+        if re.match(r"-?\s?(?:day|week|month|year|hour|minute)s?\b", after, re.I):
+            return "a duration, not a count"  # "a three-day operation"
+    if re.search(r"\b(?:reference|ref|crime number|incident number|log)\W*(?:number\W*)?$", before, re.I):
+        return "a reference number"
+    if re.match(r"[.:]\d\d\s?(?:am|pm)?\b|\s?(?:am|pm)\b", after, re.I):
+        return "a time of day"
+    if re.search(r"\bbetween\s*$", before, re.I) and re.match(r"\s+(?:and|to)\s+[\d£]", after):
+        return "the low end of a range (the figure it goes to is proposed)"
+    if re.search(r"\bby\s*$", before) and re.match(r"\s+(?:men|women|people|males|females|youths|boys)\b", after):
+        return "the people a crime was done by, not a result"
+    if COMPARED.search(before[-60:]):
+        return "a comparison with another period"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    """A number the release gives that is no figure, and why: listed beside the proposal for a person to see."""
+
+    written: str
+    reason: str
+    sentence: str
 
 
 def _read(quantity: Quantity, sentence: str, window: tuple[int, int], clause: tuple[int, int]) -> Reading | None:
@@ -201,11 +123,14 @@ def _read(quantity: Quantity, sentence: str, window: tuple[int, int], clause: tu
     window, then (for "Arrests: 42", "Knives seized – 12") the words before the colon or dash."""
     (left, right), (start, end) = window, clause
     before, after = sentence[left : quantity.start], sentence[quantity.end : right]
-    own_before = re.split(r"\band\b|,", before)[-1] if left > start else before
-    own_after = re.split(r"\band\b|,", after)[0] if right < end else after
+    own_before = _AND.split(before)[-1] if left > start else before
+    own_after = _AND.split(after)[0] if right < end else after
     clause_text = sentence[start:end]
-    reading = read_quantity(quantity, own_before, own_after, clause_text)
-    reading = reading or read_quantity(quantity, before, after, clause_text)
+    if re.match(r"\W*worth\b", clause_text):
+        clause_text = sentence[:end]  # ", worth around £150,000": the worth of what the clause before names
+    lead_in = sentence[start : quantity.start]
+    reading = read_quantity(quantity, own_before, own_after, clause_text, lead_in)
+    reading = reading or read_quantity(quantity, before, after, clause_text, lead_in)
     if reading is None and re.search(r"(?::|\s[–—-])\s*$", sentence[:start]) and not before.strip():
         label = re.split(r"[.;!?]", sentence[:start])[-1]
         reading = read_quantity(quantity, label, after, f"{label} {clause_text}")
@@ -217,28 +142,62 @@ def _read(quantity: Quantity, sentence: str, window: tuple[int, int], clause: tu
 
 def find_mentions(text: str) -> list[Mention]:
     """Every statement of a figure in `text`, in order."""
+    return scan(text)[0]
+
+
+def scan(text: str) -> tuple[list[Mention], list[Excluded]]:
+    """Every statement of a figure in `text`, in order, and every other number with the reason it is none."""
     mentions: list[Mention] = []
+    left_out: list[Excluded] = []
     for sentence in read_sentences(text):
         periods = list(PERIODS.finditer(sentence.text))
-        quantities = [q for q in find_quantities(sentence.text) if not _skip(q, sentence.text, periods)]
+        quantities = []
+        for quantity in find_quantities(sentence.text):
+            if reason := excluded(quantity, sentence.text, periods):
+                left_out.append(Excluded(quantity.written, reason, sentence.text))
+            elif not quantity.qualifier and _ESTIMATED.search(sentence.text[: quantity.start]):
+                quantities.append(replace(quantity, qualifier="around"))  # "an estimated street value of £85,000"
+            else:
+                quantities.append(quantity)
         for k, quantity in enumerate(quantities):
             start, end = _clause(sentence.text, quantity)
             left = max(start, quantities[k - 1].end if k else 0)
             right = min(end, quantities[k + 1].start if k + 1 < len(quantities) else end)
             clause = sentence.text[start:end]
-            reading = _read(quantity, sentence.text, (left, right), (start, end))
-            if reading is None:
+            reading = _read(quantity, sentence.text, (left, right), (start, end)) or _unread(quantity)
+            if isinstance(reading, str):
+                left_out.append(Excluded(quantity.written, reading, sentence.text))
                 continue
-            period = _period_of(clause) or sentence.period
+            period = period_of(clause) or sentence.period
+            # A clause ends at a bracket, but "last week (23 June-29 June)" is one period.
+            period = sentence.period if sentence.period.startswith(period) else period
             quote = _quote(clause, quantity.start - start, quantity.end - start, left - start, right - start)
             mentions.append(Mention(quantity, reading, period, quote, sentence, len(mentions)))
-    return mentions
+    return mentions, left_out
+
+
+def _unread(quantity: Quantity) -> Reading | str:
+    """A number the extractor cannot name: a review item, unless it is a duration or a size with no number."""
+    if quantity.unit == "years":
+        return "a length of time that is no prison sentence: a duration or an age"
+    if quantity.value is None:
+        return "a size with no number to quote"
+    what = {"GBP": "Money", "kg": "Weight"}.get(quantity.unit, "Number")
+    return Reading(
+        "other",
+        f"{what} (what does it count?)",
+        (),
+        "the extractor cannot tell what this counts: name it, or delete it",
+        quantity.written,
+    )
 
 
 def _same(a: Mention, b: Mention) -> bool:
     """Two statements of one figure: the same number, or one rounding the other ("half a million", £520,000)
     where the periods agree or one is the headline's or unstated (headlines say "over the past year" loosely)."""
     x, y = a.quantity.value, b.quantity.value
+    if a.reading.counted and b.reading.counted and a.reading.counted != b.reading.counted:
+        return False  # "£300k worth of cannabis" is not "£300k worth of class A drugs"
     if x is None or y is None or x == y:
         return True
     loose = a.period == b.period or a.sentence.lead or b.sentence.lead or NOT_STATED in (a.period, b.period)
@@ -247,15 +206,16 @@ def _same(a: Mention, b: Mention) -> bool:
 
 def _best(group: list[Mention]) -> Mention:
     """The statement to publish: the most exact number, from the body rather than the headline, the first."""
-    return min(group, key=lambda m: (-m.quantity.digits, m.sentence.lead, m.order))
+    return min(group, key=lambda m: (-m.quantity.digits, m.sentence.headline, m.sentence.lead, m.order))
 
 
 def find_figures(text: str) -> list[Finding]:
     """The figures `text` states, each once, in the order the release gives them."""
     by_kind: dict[str, list[Mention]] = {}
     for mention in find_mentions(text):
-        kind = mention.reading.kind
-        by_kind.setdefault(mention.reading.label if kind in ("other", "percent") else kind, []).append(mention)
+        kind, reading = mention.reading.kind, mention.reading
+        key = f"other: {reading.counted}" if kind == "other" else reading.label if kind == "percent" else kind
+        by_kind.setdefault(key, []).append(mention)
     findings: list[Finding] = []
     for mentions in by_kind.values():
         # One figure is every statement of a kind with about the same number ("Drugs" and "Class A drugs").
@@ -280,4 +240,27 @@ def find_figures(text: str) -> list[Finding]:
             # Statements of one figure differ in topics only where one adds a word ("county" lines).
             topics = max((m.reading.topics for m in group if m.reading.label == best.reading.label), key=len)
             findings.append(Finding(best, name, topics, why, period, also))
-    return sorted(findings, key=lambda f: f.mention.order)
+    return sorted(_fold_unnamed(findings), key=lambda f: f.mention.order)
+
+
+def _fold_unnamed(findings: list[Finding]) -> list[Finding]:
+    """A number the extractor could not name that repeats a named figure's ("taking the total to £360,000") is that
+    figure stated again, not a figure of its own."""
+    named = [f for f in findings if f.mention.reading.counted != f.mention.quantity.written]
+    out = []
+    for finding in findings:
+        quantity = finding.mention.quantity
+        same = next(
+            (
+                f
+                for f in named
+                if f is not finding
+                and (f.mention.quantity.value, f.mention.quantity.unit) == (quantity.value, quantity.unit)
+            ),
+            None,
+        )
+        if same is not None and finding.mention.reading.counted == quantity.written:
+            same.also.append(finding.mention)
+        else:
+            out.append(finding)
+    return out

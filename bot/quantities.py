@@ -40,11 +40,14 @@ _NUMBER_WORD = (
 )
 _WORDS = rf"(?:(?:a|an)\s+)?{_NUMBER_WORD}(?:(?:\s+|-)(?:(?:and|a|an|of)\s+)*{_NUMBER_WORD})*"
 _NUMERAL = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WEIGHT = r"(?:kilo|kilogram|kilogramme|tonne|ton)s?\b"
+# "half a kilo", "a quarter of a kilo", "three quarters of a tonne": a part of one unit, not "half" and "a kilo".
+_PART_OF_ONE = rf"(?:(?:a|an|one|three)\s+)?(?:half|quarters?)\s+(?:of\s+)?an?(?=\s+{_WEIGHT})"
 _QUANTITY = re.compile(
     rf"""(?<![\w£$.,/-])
     (?:(?P<qualifier>{_alternatives(QUALIFIERS)})\s+)?
     (?P<currency>£\s?)?
-    (?P<number>{_NUMERAL}|{_WORDS}|an?(?=\s+(?:kilo|kilogram|kilogramme|tonne|ton)\b))
+    (?P<number>{_NUMERAL}|{_PART_OF_ONE}|{_WORDS}|an?(?=\s+{_WEIGHT}))
     (?P<scale>\s?(?:million|billion|thousand)\b|(?:m|bn|k)\b)?
     (?:[\s-]?(?P<unit>%|(?:{_alternatives(u for u in UNITS if u != "%")})\b))?
     (?P<plus>\+)?

@@ -81,6 +81,10 @@ class Source(Strict):
     date_note: Text | None = None
     commander: Text | None = None
     seed: Text | None = None
+    # Added for issue 10: a fingerprint of the source's words (the same text is the same source, whatever its
+    # file name) and a link to it, which the bot's source line carries when it is given.
+    digest: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
 
     @model_validator(mode="after")
     def _dated(self) -> Source:
@@ -104,6 +108,20 @@ class Figure(Strict):
 class FigureFile(Strict):
     sources: dict[Id, Source]
     figures: list[Figure]
+
+    @model_validator(mode="after")
+    def _once(self) -> FigureFile:
+        # Two figures with the same area, label and period would be quoted side by side with different sources.
+        seen: dict[tuple[str, str, str], int] = {}
+        for k, figure in enumerate(self.figures):
+            key = (figure.area, figure.label, figure.period)
+            if key in seen:
+                raise ValueError(
+                    f"figures {seen[key]} and {k} (counting from 0) are both '{figure.label}' for {figure.area}, "
+                    f"{figure.period}: keep one, or say how they differ in the label"
+                )
+            seen[key] = k
+        return self
 
 
 def _compiles(patterns: list[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -93,7 +94,8 @@ EXPECTED = {
         ("Cocaine seized", 1.5, "kg", "", "between April and June"),
         ("Knives seized", 12, "count", "", "between April and June"),
         ("Cash seized", 86450, "GBP", "", "between April and June"),
-        ("Street value of the drugs seized", 1_200_000, "GBP", "", "between April and June"),
+        # "an estimated street value of £1.2m": an estimate, as "an estimated £1.2m" is (issue 10)
+        ("Street value of the drugs seized", 1_200_000, "GBP", "around", "between April and June"),
         ("Vulnerable people safeguarded", 15, "count", "", "between April and June"),
     ],
     "oxford_county_lines.txt": [
@@ -237,9 +239,8 @@ def test_unsure_values_are_flagged_not_dropped(capsys: pytest.CaptureFixture[str
         (lambda d: d, 2, "is a folder"),
         (lambda d: RELEASES / "not_a_release.txt", 2, "does not read like a police press release"),
         (lambda d: RELEASES / "wycombe_witness_appeal.txt", 1, "states no figures"),
-        (lambda d: _write(d / "narnia.txt", b"Police arrested 5 people in Narnia."), 2, "names no area"),
     ],
-    ids=["missing", "empty", "binary", "folder", "not a release", "no figures", "no area"],
+    ids=["missing", "empty", "binary", "folder", "not a release", "no figures"],
 )
 def test_bad_input_is_one_clear_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, make: Any, code: int, message: str
@@ -356,3 +357,129 @@ def test_an_age_is_not_a_figure_and_a_date_line_is_the_date() -> None:
     )
     assert [finding.mention.quantity.value for finding in find_figures(release)] == [40]
     assert str(find_published(release)) == "2024-03-12"
+
+
+# ---- releases of other forces (issue 10) -----------------------------------------------------------------------
+
+
+def test_a_place_no_area_knows_is_proposed_as_a_new_area(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    release = _write(tmp_path / "narnia.txt", b"Police arrested 5 people in Narnia.")
+    code, out, err = run(capsys, str(release))
+    assert code == 0, err
+    got = yaml.safe_load(out)
+    assert got["new_area"] == {"id": "narnia", "name": "Narnia", "force": "the local police force", "towns": ["narnia"]}
+    assert "# REVIEW: no area in content/areas.yaml" in out
+    assert [(f["area"], f["label"], f["value"]) for f in got["figures"]] == [("narnia", "Arrests", 5)]
+    code, _, err = run(capsys, str(release), "--write", root=copy_root(tmp_path))
+    assert code == 1 and "add the area to content/areas.yaml first" in err
+
+
+def test_a_release_of_another_force_is_warned_about_not_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, str(RELEASES / "hampshire_basingstoke_operation.txt"))
+    assert code == 0
+    assert "warning: Hampshire is policed by Hampshire and Isle of Wight Constabulary" in err
+    [source] = yaml.safe_load(out)["sources"].values()
+    assert source["publisher"] == "Hampshire and Isle of Wight Constabulary"
+
+
+def test_publisher_and_kind_come_from_the_text(capsys: pytest.CaptureFixture[str]) -> None:
+    [unit] = proposal(capsys, str(RELEASES / "serocu_three_days.txt"))["sources"].values()
+    assert (unit["publisher"], unit["kind"]) == ("South East Regional Organised Crime Unit", "press release")
+    [news] = proposal(capsys, str(RELEASES / "westmercia_news_report.txt"))["sources"].values()
+    assert (news["publisher"], news["kind"]) == ("West Mercia Police", "news report")
+
+
+def test_repeats_fold_only_when_what_they_count_agrees(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, str(RELEASES / "hampshire_basingstoke_operation.txt"))[1]
+    got = {(f["label"], f["value"], f["qualifier"]): f for f in yaml.safe_load(out)["figures"]}
+    assert ("Street value of the cannabis seized", 300000, "more than") in got
+    assert ("Street value of the Class A drugs seized", 300000, "over") in got
+    assert got[("Street value of the drugs seized", 360000, "")]["period"] == "last week (23 June-29 June)"
+    assert [label for label, _, _ in got].count("Visits made") == 1
+    serocu = yaml.safe_load(run(capsys, str(RELEASES / "serocu_three_days.txt"))[1])["figures"]
+    [value] = [f for f in serocu if f["unit"] == "GBP" and f["label"].startswith("Street value")]
+    assert value["value"] == 618895  # the exact one; the headline's £618,000 is noted beside it
+
+
+def test_counted_noun_decides_the_label_and_other_numbers_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, str(RELEASES / "cumbria_week_of_action.txt"))[1]
+    got = yaml.safe_load(out)
+    labels = {f["value"]: f["label"] for f in got["figures"] + got["review"]}
+    assert labels[230] == "Schools attended"  # not drug lines, though "county lines" follows
+    assert labels[48] == "Fixed penalty notices handed out"
+    assert labels[120] == "People spoken to"
+    assert labels[18] == "Safeguarding referrals made"
+    assert labels[2] == "Imitation firearms seized"
+    assert "'0800': a phone number" in out and "'101': a phone number" in out
+
+
+def test_the_same_text_is_the_same_source_and_another_text_is_not(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_root(tmp_path)
+    release = (RELEASES / "oxford_county_lines.txt").read_bytes()
+    for _ in range(2):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(release)))
+        code, _, err = run(capsys, "-", "--write", root=root)
+    assert code == 1 and "already there" in err  # the second reading of the same words adds nothing
+    other = _write(tmp_path / "oxford_county_lines.txt", (RELEASES / "slough_quarter_results.txt").read_bytes())
+    code, _, err = run(capsys, str(other), "--write", root=root)
+    assert code == 0, err
+    content = load_content(root)
+    assert len({f.source for f in content.figures.figures if f.area == "slough"}) == 1
+    assert len([s for s in content.figures.sources.values() if s.seed == "oxford_county_lines.txt"]) == 1
+
+
+def test_check_refuses_a_figure_given_twice() -> None:
+    figure = {"area": "oxford", "label": "Arrests", "value": 5, "unit": "count", "qualifier": "", "period": "x"}
+    figure |= {"source": "s", "quote": "5 arrests"}
+    source = {"publisher": "P", "title": "T", "kind": "press release", "published": "2024-01-01"}
+    with pytest.raises(ValueError, match="both 'Arrests' for oxford"):
+        FigureFile.model_validate({"sources": {"s": source}, "figures": [figure, figure | {"value": 6}]})
+
+
+def test_written_releases_of_other_forces_measure_up() -> None:
+    """Every stated figure proposed; most sure and right, none wrong (tests/releases/measure.py prints the detail)."""
+    sys.path.insert(0, str(RELEASES))
+    import measure
+
+    truths = yaml.safe_load((RELEASES / "truth.yaml").read_text(encoding="utf-8"))
+    score = measure.score([n for n in truths if "/" not in n], truths, verbose=False)
+    assert score.proposed == score.stated, score.notes
+    assert score.sure_right >= 0.85 * score.stated and score.wrong == 0, score.notes
+    assert score.releases_carrying == score.releases_with_period, score.notes
+
+
+def test_an_area_outside_the_force_with_figures_is_answered_with_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """After Hampshire's figures are written, the bot quotes them and never says it has none for Hampshire."""
+    from bot.engine import Engine
+
+    root = copy_root(tmp_path)
+    code, _, err = run(capsys, str(RELEASES / "hampshire_basingstoke_operation.txt"), "--write", root=root)
+    assert code == 0, err
+    engine = Engine(load_content(root))
+    reply = engine.handle(engine.new_state(), "what have the police done about drugs in basingstoke")
+    assert reply.area == "hampshire" and reply.route.value == "area_stats", reply.text
+    assert "£360,000 (last week (23 June-29 June))" in reply.text
+    assert "Source: Hampshire and Isle of Wight Constabulary, press release (2 July 2024)." in reply.text
+    assert "outside the Thames Valley Police area, so reports there go to your local police force" in reply.text
+    assert "no figures" not in reply.text and "Find your local force" in [b.text for b in reply.buttons]
+    luton = engine.handle(engine.new_state(), "what have police done about drugs in luton").text
+    assert "Hampshire" in luton and "no figures for it" in luton  # the list of areas with figures agrees
+
+
+def test_source_lines_carry_publisher_kind_date_and_link(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.areas import format_source
+
+    link = "https://www.westmercia.police.uk/news/telford"
+    got = proposal(capsys, str(RELEASES / "westmercia_news_report.txt"), "--url", link)
+    [source] = got["sources"].values()
+    line = format_source(Source.model_validate(source))
+    assert line == f"Source: West Mercia Police, quoted in a news report (undated). {link}"
+    dated = Source.model_validate(
+        next(iter(proposal(capsys, str(RELEASES / "slough_quarter_results.txt"))["sources"].values()))
+    )
+    assert format_source(dated) == "Source: Thames Valley Police, press release (12 April 2024)."
+    assert run(capsys, str(RELEASES / "slough_quarter_results.txt"), "--url", "www.x")[0] == 2

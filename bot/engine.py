@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
@@ -49,6 +50,11 @@ CLASSIFIER_CONFIDENT = 0.4
 OVERRULE_P = 0.5
 FRAGMENT_SECONDS = 30.0  # messages this close together are read together for danger
 FRAGMENTS_KEPT = 6  # at most this many earlier messages
+
+
+# A message that is a piece of what came before: it was not understood alone, or it speaks of someone already
+# mentioned ("i dont know him"). "which number do i use" after a 999 answer is a question of its own.
+_REFERS_BACK = re.compile(r"\b(him|her|he|hes|she|shes|they|theyre|them|his|it|its|there)\b")
 
 
 def _capped(text: str) -> str:
@@ -140,7 +146,12 @@ class Engine:
         earlier = state.fragments(now, FRAGMENT_SECONDS)
         reading = self._read(text)
         reply = self._decide(state, reading)
-        if reply.route is not Route.CALL_999 and earlier and not reading.assessment.plainly_calm:
+        if (
+            reply.route is not Route.CALL_999
+            and earlier
+            and not reading.assessment.plainly_calm
+            and (reply.route is Route.CLARIFY or _REFERS_BACK.search(reading.normalised))
+        ):
             # "theres a man" / "in my kitchen": the pieces together may show danger that no piece shows alone.
             together = self._read(" ".join([*earlier, text]))
             if together.emergency:

@@ -43,7 +43,9 @@ def test_a_fitted_head_learns_its_examples(embedder: Embedder) -> None:
 
 
 def test_a_saved_head_loads_back_the_same(tmp_path: Path, embedder: Embedder) -> None:
-    head = fit_head([("a", ["one thing", "another thing"]), ("b", ["something else", "a different one"])], embedder, str)
+    head = fit_head(
+        [("a", ["one thing", "another thing"]), ("b", ["something else", "a different one"])], embedder, str
+    )
     head.save(tmp_path / HEAD_FILE)
     loaded = Head.load(tmp_path / HEAD_FILE)
     assert loaded is not None
@@ -66,7 +68,7 @@ def test_an_edited_example_makes_the_head_stale_and_the_engine_refits(tmp_path: 
     root = tmp_path / "group"
     shutil.copytree(ROOT / "content", root / "content")
     text = (ROOT / "intents.yaml").read_text()
-    (root / "intents.yaml").write_text(text.replace("    - ", "    - \"we have a brand new example here\"\n    - ", 1))
+    (root / "intents.yaml").write_text(text.replace("    - ", '    - "we have a brand new example here"\n    - ', 1))
     content = load_content(root)
     intents = [(i.id, i.examples) for i in content.intents]
     problem = head_problem(root, intents)

@@ -37,8 +37,9 @@ PLACE_ONLY_WORDS = 3  # "bletchley", "what about mk": a place and little else as
 # unless the message says plainly that it is over. 0.5 is where the classifier says "more likely than not"; on the
 # project's own held-out set it kept recall at its best while sending the fewest other messages to 999.
 EMERGENCY_P = 0.5
-# When the bot cannot tell what a message means, a lower probability of danger is enough to lead with 999:
-# being unsure is no reason to hold the 999 line back.
+# A lower probability of danger that still counts as a sign of it: when the bot cannot tell what a message means,
+# it leads with 999; a long message with it is also read part by part; and the matcher's emergency needs it.
+# Being unsure is no reason to hold the 999 line back.
 UNSURE_EMERGENCY_P = 0.25
 # The classifier's top probability above which it decides a message the matcher is unsure of (0.4 and 0.5 tied on
 # the dev set; 0.4 answered more of held-out set A instead of asking).
@@ -48,6 +49,7 @@ CLASSIFIER_CONFIDENT = 0.4
 # (0.946 -> 0.973, 0.882 -> 0.941): the matcher, tuned on the dev set's wording, picks the wrong service for new
 # wording ("my sisters boyfriend pushes her around" -> help) more often than the classifier does.
 OVERRULE_P = 0.5
+MAX_PARTS = 16  # of a long message, the parts the classifier also reads one by one
 FRAGMENT_SECONDS = 30.0  # messages this close together are read together for danger
 FRAGMENTS_KEPT = 6  # at most this many earlier messages
 
@@ -199,8 +201,14 @@ class Engine:
         bar = EMERGENCY_P
         if p999 >= bar and (not assessment.plainly_calm or never_calm):
             reading.emergency, reading.decided_by = True, "classifier"
-        elif p999 >= bar and not assessment.negated and self._danger_in_a_calm_free_part(sentences, bar):
-            # "a gang are kicking a lad outside, it happened last year too": the past is in another part.
+        elif (
+            p999 >= UNSURE_EMERGENCY_P
+            and not assessment.negated
+            and not assessment.hypothetical
+            and self._danger_in_a_calm_free_part(sentences, bar)
+        ):
+            # "a gang are kicking a lad outside, it happened last year too": the past is in another part; and in a
+            # long message the danger in one part can be drowned out by the rest ("hi all ... theres a man ...").
             reading.emergency, reading.decided_by = True, "classifier, on one part"
         return reading
 
@@ -209,7 +217,7 @@ class Engine:
         parts = [piece for sentence in sentences for piece in sentence]
         if len(parts) < 2:
             return False
-        for part in parts:
+        for part in parts[:MAX_PARTS]:
             seen = self.safety.assess(part)
             if seen.calm or seen.hypothetical or not (seen.now or speaks_in_present(part)):
                 continue
@@ -234,7 +242,12 @@ class Engine:
             for intent in self.emergency_intents:
                 evidence[intent] = -CALM_EVIDENCE
         match = rank(scores, evidence)
-        if calm and not assessment.hypothetical and self._told_calmly(assessment, scores, match):
+        if (
+            calm
+            and not assessment.hypothetical
+            and not self._sure_of_service(reading)
+            and self._told_calmly(assessment, scores, match)
+        ):
             # Words of an emergency told calmly ("there was a stabbing last year"): a report, not a 999 call.
             safety = self.content.safety
             past = self.intents[safety.calm_intents.get(reading.emergency_intent or "", safety.calm_intent)]
@@ -263,8 +276,15 @@ class Engine:
         words = reading.normalised[:MATCH_CHARS].split()
         # One word ("hmm") or mostly unknown words (keyboard mashing) is no sentence to guess an intent from.
         readable = len(words) >= 2 and self.index.known_share(words) >= 1 - MAX_UNKNOWN_SHARE
+        # The matcher's emergency stands when the classifier sees at least some sign of one too: the matcher
+        # alone reads words, and "im not going to hurt myself, i just feel low" shares them with self-harm.
         matched_999 = match is not None and match.intent in self.emergency_intents
-        if matched_999 and match.score >= CONFIDENT and not self._too_close(match):
+        if (
+            matched_999
+            and match.score >= CONFIDENT
+            and not self._too_close(match)
+            and reading.p999 >= UNSURE_EMERGENCY_P
+        ):
             reading.decided_by = "matcher"
             return match.intent
         # Area figures need a place, which the area finder decides (`_wants_figures`), not the classifier.
@@ -286,6 +306,11 @@ class Engine:
             reading.decided_by = "classifier"
             return ranked[0][1]
         return None
+
+    def _sure_of_service(self, reading: Reading) -> bool:
+        """Whether the classifier is sure the message is for one non-999 service ("hes fine now, see the GP?")."""
+        best = max(reading.probabilities.items(), key=lambda kv: kv[1], default=("", 0.0))
+        return best[0] not in self.emergency_intents and best[0] != self.stats_intent and best[1] >= OVERRULE_P
 
     def _emergency_reply(self, state: ChatState, reading: Reading) -> Reply:
         intent = self.intents[reading.emergency_intent or self.content.safety.danger_intent]

@@ -52,6 +52,7 @@ from bot.engine import Engine
 from bot.frontends.telegram_admin import Reloader, ReloadOutcome
 from bot.frontends.telegram_groups import addressed, names_bot, without_mention
 from bot.frontends.telegram_lines import ChatLines, Item, Reading
+from bot.frontends.telegram_polling import RetryBudgetSpent
 from bot.frontends.telegram_state import (
     ButtonKeys,
     ChatStates,
@@ -82,7 +83,7 @@ AREA_PAYLOAD = "area_"
 DELETE_AT_ONCE = 100  # message ids in one deleteMessages call (the Bot API's limit)
 # Errors after which the error reply would not help: the person blocked the bot, the token stopped working, or
 # Telegram kept answering 429 for longer than the rate limiter waits (another send would meet the same 429).
-NO_ERROR_REPLY = (Forbidden, InvalidToken, RetryAfter)
+NO_ERROR_REPLY = (Forbidden, InvalidToken, RetryAfter, RetryBudgetSpent)
 Context = ContextTypes.DEFAULT_TYPE
 Make = Callable[[], Reply]
 

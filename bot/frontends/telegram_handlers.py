@@ -31,13 +31,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -51,8 +50,9 @@ from telegram.ext import (
 from bot.engine import Engine
 from bot.frontends.telegram_admin import Reloader, ReloadOutcome
 from bot.frontends.telegram_groups import addressed, names_bot, without_mention
-from bot.frontends.telegram_lines import ChatLines, Item, Reading
+from bot.frontends.telegram_lines import ChatLines, Item
 from bot.frontends.telegram_polling import RetryBudgetSpent
+from bot.frontends.telegram_replies import Replies, acknowledge, describe
 from bot.frontends.telegram_state import (
     ButtonKeys,
     ChatStates,
@@ -60,9 +60,8 @@ from bot.frontends.telegram_state import (
     Ledger,
     MessageLog,
     refreeze_memory,
-    split_text,
 )
-from bot.model import Button, Reply, Route
+from bot.model import Reply, Route
 
 log = logging.getLogger("bot.frontends.telegram")
 
@@ -80,7 +79,6 @@ START_PAYLOADS: dict[str, tuple[str, Route]] = {
     "area": ("area_picker", Route.INFO),
 }
 AREA_PAYLOAD = "area_"
-DELETE_AT_ONCE = 100  # message ids in one deleteMessages call (the Bot API's limit)
 # Errors after which the error reply would not help: the person blocked the bot, the token stopped working, or
 # Telegram kept answering 429 for longer than the rate limiter waits (another send would meet the same 429).
 NO_ERROR_REPLY = (Forbidden, InvalidToken, RetryAfter, RetryBudgetSpent)
@@ -93,7 +91,7 @@ def choice_texts(engine: Engine) -> list[str]:
     return [b.text for spec in engine.content.replies.values() for b in spec.buttons if not b.url and "{" not in b.text]
 
 
-class TelegramFrontend:
+class TelegramFrontend(Replies):
     """The handlers, with the per-chat memory they share. `attach` registers them on an Application."""
 
     def __init__(
@@ -231,23 +229,7 @@ class TelegramFrontend:
             return
         chat = update.effective_chat
         self._claim(update, context)
-
-        async def forget() -> None:
-            self.states.forget(chat.id)
-            if chat.type != ChatType.PRIVATE:
-                await self._send_logged(update, chat.id, self.engine.reply_by_id("forget_group"), "forget")
-                return
-            ids, incomplete = self.messages.take(chat.id)
-            for start in range(0, len(ids), DELETE_AT_ONCE):
-                try:
-                    await context.bot.delete_messages(chat.id, ids[start : start + DELETE_AT_ONCE])
-                except TelegramError as exc:
-                    log.warning("update %s: deleteMessages failed: %s", update.update_id, _describe(exc))
-                    incomplete = True
-            log.info("update %s: /forget deleted up to %d message(s)", update.update_id, len(ids))
-            reply = self.engine.reply_by_id("forget_partial" if incomplete else "forget_done")
-            await self._send_logged(update, chat.id, reply, "forget")
-
+        forget = lambda: self.forget(update, chat.id, chat.type == ChatType.PRIVATE)  # noqa: E731
         self.lines.put(chat.id, Item([update.update_id], update, act=forget))
 
     async def on_reload(self, update: Update, context: Context) -> None:
@@ -308,7 +290,7 @@ class TelegramFrontend:
         """A choice button sends its text as the next message; the press is acknowledged first."""
         query = update.callback_query
         # Telegram shows a spinner on the button until the callback query is answered.
-        self.spawn(_acknowledge(query), update)
+        self.spawn(acknowledge(query), update)
         if query.message is None:
             return
         text, chat = self.keys.text(query.data), update.effective_chat.id
@@ -322,9 +304,9 @@ class TelegramFrontend:
         error = context.error
         if not isinstance(update, Update):
             # Start-up trouble: retried. The message of an InvalidToken holds the token.
-            log.warning("Telegram problem outside an update: %s; retrying", _describe(error))
+            log.warning("Telegram problem outside an update: %s; retrying", describe(error))
             return
-        log.error("update %s failed: %s", update.update_id, _describe(error))
+        log.error("update %s failed: %s", update.update_id, describe(error))
         chat = update.effective_chat
         if chat is None or isinstance(error, NO_ERROR_REPLY):
             return
@@ -334,7 +316,7 @@ class TelegramFrontend:
             try:
                 await self.deliver(chat.id, reply, None)
             except TelegramError as exc:
-                log.warning("update %s: the error reply failed too: %s", update.update_id, _describe(exc))
+                log.warning("update %s: the error reply failed too: %s", update.update_id, describe(exc))
 
         # Queued like any reply, so it comes after the answers already on their way to this chat.
         self.lines.put(chat.id, Item([], update, act=tell))
@@ -372,86 +354,5 @@ class TelegramFrontend:
 
         self.lines.put(chat_id, Item([update.update_id], update, act=act))
 
-    async def _read(self, chat_id: int, reading: Reading) -> None:
-        """A chat's turn to have its waiting text read: one engine call on the texts joined with a line break
-        (the engine reads the whole for danger), one answer quoting the latest, then maybe the notice."""
-        latest = reading[-1]
-        update, kind = latest.update, latest.extra["kind"]
-        reply = self.engine.handle(self.states.get(chat_id), "\n".join(item.text or "" for item in reading))
-        private = update.effective_chat.type == ChatType.PRIVATE
-        earlier = [i for item in reading[:-1] for i in item.update_ids]
-        await self._send_logged(update, chat_id, reply, kind, None if private else latest.extra["message_id"], earlier)
-        bursting = any(item.bursting for item in reading)
-        if bursting and reply.route is not Route.CALL_999 and self.flood.notice_due(chat_id, time.time()):
-            await self._send_logged(update, chat_id, self.engine.reply_by_id("typing_fast"), "flood")
-
-    async def _send_logged(
-        self, update: Update, chat_id: int, reply: Reply, kind: str, quote: int | None = None, earlier: list[int] = ()
-    ) -> None:
-        """Send, then log the facts (never the text): a logged answer is a sent one. `earlier` are the updates
-        read together with this one."""
-        started = time.perf_counter()
-        await self.deliver(chat_id, reply, quote)
-        if earlier:
-            log.info(
-                "update %s %s: intent=%s route=%s, read with %s",
-                update.update_id, kind, reply.intent, reply.route, earlier,
-            )  # fmt: skip
-        else:
-            log.info("update %s %s: intent=%s route=%s", update.update_id, kind, reply.intent, reply.route)
-        log.debug("update %s: reply sent in %.1f ms", update.update_id, (time.perf_counter() - started) * 1000)
-
     async def _failed(self, chat_id: int, item: Item, error: Exception) -> None:
         await self.app.process_error(item.update, error)
-
-    async def deliver(self, chat_id: int, reply: Reply, quote: int | None) -> None:
-        """Send a reply, split to fit Telegram's limit; the buttons go under the last part."""
-        parts = split_text(reply.text)
-        for number, part in enumerate(parts, 1):
-            sent = await self.app.bot.send_message(
-                chat_id,
-                part,
-                reply_markup=self.keyboard(reply.buttons) if number == len(parts) else None,
-                # In a group, quote the message being answered so everyone sees who the answer is for.
-                reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
-                if quote and number == 1
-                else None,
-            )
-            if chat_id > 0:  # a private chat: /forget may delete it
-                self.messages.add(chat_id, sent.message_id)
-
-    def keyboard(self, buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
-        """Link buttons open the online forms; choice buttons carry a short key for their text."""
-        rows = [
-            [
-                InlineKeyboardButton(b.text, url=b.url)
-                if b.url
-                else InlineKeyboardButton(b.text, callback_data=self.keys.key(b.text))
-            ]
-            for b in buttons
-        ]
-        return InlineKeyboardMarkup(rows) if rows else None
-
-
-async def _acknowledge(query: CallbackQuery) -> None:
-    """Stop the button's spinner. A failure here is not the person's problem: their answer is sent regardless."""
-    try:
-        await query.answer()
-    except TelegramError as exc:  # most often "query is too old": a button pressed long after it was sent
-        log.info("callback query not acknowledged: %s", type(exc).__name__)
-
-
-def _describe(error: BaseException | None) -> str:
-    """An error's type and where it was raised, plus Telegram's description; never the text of a message."""
-    if error is None:
-        return "unknown error"
-    frames = traceback.extract_tb(error.__traceback__)[-3:]
-    where = " < ".join(f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}" for frame in reversed(frames))
-    detail = type(error).__name__
-    # Telegram's own descriptions ("Bad Request: chat not found") carry no user text; an InvalidToken carries
-    # the token and other exceptions may carry anything, so only the type is logged for those.
-    if isinstance(error, TelegramError) and not isinstance(error, InvalidToken):
-        detail += f" ({error.message})"
-        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-            detail += " [network]"
-    return f"{detail} at {where}" if where else detail

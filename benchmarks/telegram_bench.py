@@ -98,8 +98,7 @@ def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
                 if args.rate:
                     time.sleep(max(0.0, start + number / args.rate - time.perf_counter()))
                 sent_by_update[api.text(chat, text)] = chat
-            total = lambda: sum(len(m) for m in api.all_sent().values())  # noqa: E731
-            api.wait_for_sync(lambda: total() >= len(plan), args.timeout, f"{len(plan)} replies")
+            api.wait_for_sync(lambda: api.sent_count >= len(plan), args.timeout, f"{len(plan)} replies")
             cpu_after = _cpu_of(bot.pid)
             here_cpu = time.process_time() - here_before
             time.sleep(0.3)  # room for a duplicate to show up

@@ -99,6 +99,7 @@ class BotApiStandIn:
         self.handed_out = 0  # the highest update id any getUpdates answer has carried
         self.polls = 0  # getUpdates calls received so far (the bot is polling once this is above 0)
         self.deleted: dict[int, set[int]] = defaultdict(set)  # chat id -> message ids the bot deleted
+        self.sent_count = 0  # messages the bot sent, all chats together (cheap to poll at 20,000 chats)
         self._cond = threading.Condition()
         self._pending: deque[dict[str, Any]] = deque()
         self._sent: dict[int, list[dict[str, Any]]] = defaultdict(list)  # chat id -> messages the bot sent
@@ -387,6 +388,7 @@ class BotApiStandIn:
             message["reply_to_message_id"] = params["reply_parameters"].get("message_id")
         with self._cond:
             self._sent[chat_id].append(message)
+            self.sent_count += 1
         return 200, message
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:

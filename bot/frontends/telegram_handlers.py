@@ -228,9 +228,9 @@ class TelegramFrontend(Replies):
         if not self._for_bot(update, context):
             return
         chat = update.effective_chat
-        self._claim(update, context)
+        self._count(update)
         forget = lambda: self.forget(update, chat.id, chat.type == ChatType.PRIVATE)  # noqa: E731
-        self.lines.put(chat.id, Item([update.update_id], update, act=forget))
+        self._put(chat.id, Item([update.update_id], update, act=forget))
 
     async def on_reload(self, update: Update, context: Context) -> None:
         """/reload from an admin in a private chat: read the content again and say how it went. Anyone else gets
@@ -261,9 +261,9 @@ class TelegramFrontend(Replies):
             return
         message = update.effective_message
         text = without_mention(message.text, context.bot.username)
-        bursting = self._claim(update, context)
+        bursting = self._count(update)
         extra = {"kind": "edit" if update.edited_message else "text", "message_id": message.message_id}
-        self.lines.put(message.chat.id, Item([update.update_id], update, text=text, bursting=bursting, extra=extra))
+        self._put(message.chat.id, Item([update.update_id], update, text=text, bursting=bursting, extra=extra))
 
     async def on_location(self, update: Update, context: Context) -> None:
         """A shared location (or venue) is answered with its area's figures and routes, or the honest answer."""
@@ -332,10 +332,8 @@ class TelegramFrontend(Replies):
             return False
         return True
 
-    def _claim(self, update: Update, context: Context) -> bool:
-        """The update will be answered from its chat's line; counts it against the chat's rate (by the date
-        the person sent it) and says whether the chat is bursting."""
-        self._claimed.add(update.update_id)
+    def _count(self, update: Update) -> bool:
+        """Count the update against its chat's rate (by the date the person sent it); whether it is bursting."""
         message = update.effective_message
         date = message.date.timestamp() if message is not None and update.callback_query is None else time.time()
         return self.flood.bursting(update.effective_chat.id, date)
@@ -344,7 +342,7 @@ class TelegramFrontend(Replies):
         """Queue an answer that is not a text reading: `make` builds the reply when the chat's turn comes."""
         if not self._for_bot(update, context):
             return
-        self._claim(update, context)
+        self._count(update)
         chat_id = update.effective_chat.id
         message = update.effective_message if update.callback_query is None else None
         quote = message.message_id if message and message.chat.type != ChatType.PRIVATE else None
@@ -352,7 +350,13 @@ class TelegramFrontend(Replies):
         async def act() -> None:
             await self._send_logged(update, chat_id, make(), kind, quote)
 
-        self.lines.put(chat_id, Item([update.update_id], update, act=act))
+        self._put(chat_id, Item([update.update_id], update, act=act))
+
+    def _put(self, chat_id: int, item: Item) -> None:
+        """Queue an item that answers its updates: the line settles them, so on_settle leaves them alone. Nothing
+        can fail between the two steps, so an update is never left unsettled (which would stall fetching)."""
+        self._claimed.update(item.update_ids)
+        self.lines.put(chat_id, item)
 
     async def _failed(self, chat_id: int, item: Item, error: Exception) -> None:
         await self.app.process_error(item.update, error)

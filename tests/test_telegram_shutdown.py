@@ -20,7 +20,7 @@ from botapi_standin import BotApiStandIn
 from telegram_harness import Conversation, running_bot, start_bot_process, wait_for_exit
 
 from bot.engine import Engine
-from bot.frontends.telegram import MAX_IN_FLIGHT
+from bot.frontends.telegram_requests import MAX_IN_FLIGHT
 
 CHATS = range(101, 111)
 

@@ -1,6 +1,6 @@
 # The community crime-reporting bot in a small image. Build and run (see README, "Deploy"):
 #   docker build -t community-crime-bot .
-#   docker run -d --name crime-bot --env-file .env --restart unless-stopped community-crime-bot
+#   docker run -d --name crime-bot --env-file .env --restart unless-stopped --stop-timeout 30 community-crime-bot
 # Settings come from the environment (--env-file .env); .env itself is never copied into the image.
 FROM python:3.11-slim
 
@@ -24,6 +24,8 @@ COPY content ./content
 RUN python -m bot check
 
 USER bot
-# docker stop sends SIGTERM: the bot answers what it has received, then exits 0.
+# docker stop sends SIGTERM: the bot answers what it has received (at most ~60 messages, a couple of seconds at
+# Telegram's rate), then exits 0. Docker waits only 10 s by default: run with --stop-timeout 30 (an image cannot
+# set it). A token revoked while running exits 2.
 STOPSIGNAL SIGTERM
 CMD ["python", "-m", "bot"]

@@ -12,6 +12,13 @@ messages a second, spread over the chats. Rate limits are off unless --telegram-
 10 messages at once from one chat is exactly what it is there to stop.
 
 Prints figures; asserts nothing about timing. Exits 1 if a message was not answered exactly once and in order.
+
+    python benchmarks/telegram_bench.py --durability [--json]
+
+measures what a crash and a stop cost, with Telegram's rate limits on: messages never answered after a kill -9
+two seconds into a burst of 300 from 30 chats and a restart; the time SIGTERM takes to answer what was fetched
+and exit, two seconds into a burst of 1,000 from 100 chats; and the time from getUpdates answering 401 (a token
+revoked) to the process exiting by itself, and its status.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from botapi_standin import BotApiStandIn  # noqa: E402
 from engine_bench import MESSAGES as ENGINE_MESSAGES  # noqa: E402
+from telegram_harness import covered  # noqa: E402
 
 from bot.__main__ import configure_logging  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -62,12 +70,12 @@ def script(chats: int, messages: int) -> list[tuple[int, str]]:
     return order
 
 
-def run_bot(base_url: str, token: str, telegram_limits: bool) -> int:
+def run_bot(base_url: str, token: str, telegram_limits: bool, log_level: str = "WARNING", flood: int = 0) -> int:
     """The bot's own process, as in production (`telegram.run`, what `python -m bot` runs) until SIGTERM; only
     the rate limits and the flood guard differ."""
-    configure_logging("WARNING", token)  # as `python -m bot` does
+    configure_logging(log_level, token)  # as `python -m bot` does
     limits = {} if telegram_limits else {"overall_max_rate": 0, "group_max_rate": 0}
-    settings = Settings(telegram_bot_token=token, telegram_base_url=base_url, flood_messages=0)
+    settings = Settings(telegram_bot_token=token, telegram_base_url=base_url, flood_messages=flood)
     return telegram.run(settings, Engine(load_content(ROOT)), rate_limiter=RetryingRateLimiter(**limits))
 
 
@@ -98,8 +106,7 @@ def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
                 if args.rate:
                     time.sleep(max(0.0, start + number / args.rate - time.perf_counter()))
                 sent_by_update[api.text(chat, text)] = chat
-            total = lambda: sum(len(m) for m in api.all_sent().values())  # noqa: E731
-            api.wait_for_sync(lambda: total() >= len(plan), args.timeout, f"{len(plan)} replies")
+            api.wait_for_sync(lambda: api.sent_count >= len(plan), args.timeout, f"{len(plan)} replies")
             cpu_after = _cpu_of(bot.pid)
             here_cpu = time.process_time() - here_before
             time.sleep(0.3)  # room for a duplicate to show up
@@ -151,6 +158,73 @@ def bench(args: argparse.Namespace, engine: Engine) -> dict[str, object]:
     }
 
 
+def _start_bot(api: BotApiStandIn) -> subprocess.Popen[str]:
+    """The bot with Telegram's limits and the default flood guard, logging each answer (INFO) on stderr."""
+    command = [sys.executable, __file__, "--run-bot", api.base_url, api.token, "--telegram-limits", "--log-info"]
+    bot = subprocess.Popen(command, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    api.wait_for_sync(lambda: api.polls > 0, 60, "the bot to start polling")
+    return bot
+
+
+def _burst(api: BotApiStandIn, chats: int, messages: int) -> list[int]:
+    return [api.text(1 + n % chats, MESSAGES[n % len(MESSAGES)]) for n in range(messages)]
+
+
+def _sigterm(bot: subprocess.Popen[str]) -> tuple[float, int, str]:
+    """Seconds from SIGTERM to exit, the exit status and stderr."""
+    started = time.perf_counter()
+    bot.send_signal(signal.SIGTERM)
+    _, err = bot.communicate(timeout=120)
+    return time.perf_counter() - started, bot.returncode, err
+
+
+def durability() -> dict[str, object]:
+    """kill -9 mid-burst and a restart; SIGTERM mid-burst; a token revoked while running (see the docstring)."""
+    with BotApiStandIn() as api:
+        bot = _start_bot(api)
+        ids = _burst(api, 30, 300)
+        time.sleep(2)
+        bot.kill()
+        before = covered(bot.communicate(timeout=30)[1].splitlines())
+        confirmed = api.confirmed_offset
+        bot = _start_bot(api)
+        api.wait_for_sync(lambda: api.confirmed_offset > max(ids), 120, "the rest fetched")
+        time.sleep(1.5)  # the last replies
+        after = covered(_sigterm(bot)[2].splitlines())
+    kill = {
+        "kill9_answered_before": len(before & set(ids)),
+        "kill9_confirmed_unanswered": sum(1 for u in ids if u < confirmed and u not in before),
+        "kill9_never_answered": len(set(ids) - before - after),
+        "kill9_answered_twice": len(before & after),
+    }
+    with BotApiStandIn() as api:
+        bot = _start_bot(api)
+        ids = _burst(api, 100, 1000)
+        time.sleep(2)
+        seconds, code, err = _sigterm(bot)
+        answered = covered(err.splitlines())
+        unanswered_confirmed = sum(1 for u in ids if u < api.confirmed_offset and u not in answered)
+    stop = {
+        "sigterm_seconds": round(seconds, 2),
+        "sigterm_exit": code,
+        "sigterm_confirmed_unanswered": unanswered_confirmed,
+    }
+    with BotApiStandIn() as api:
+        bot = _start_bot(api)
+        api.token = "123456789:REVOKEDrevokedREVOKEDrevokedREVOKED1"
+        started = time.perf_counter()
+        api.text(1, "hello")  # ends the long poll in progress
+        bot.communicate(timeout=120)
+        revoked = {"exit_on_401_seconds": round(time.perf_counter() - started, 2), "exit_on_401_status": bot.returncode}
+    with BotApiStandIn() as api:  # the same with no traffic: the long poll in progress ends by its own timeout
+        bot = _start_bot(api)
+        api.token = "123456789:REVOKEDrevokedREVOKEDrevokedREVOKED1"
+        started = time.perf_counter()
+        bot.communicate(timeout=120)
+        revoked["exit_on_401_idle_seconds"] = round(time.perf_counter() - started, 2)
+    return {**kill, **stop, **revoked}
+
+
 def _cpu_of(pid: int) -> float | None:
     """CPU seconds (user + system) a running process has used so far, from /proc (Linux); None elsewhere."""
     try:
@@ -183,10 +257,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--telegram-limits", action="store_true", help="apply Telegram's 30 messages/s cap")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--durability", action="store_true", help="kill -9, SIGTERM and 401 figures instead")
     parser.add_argument("--run-bot", nargs=2, metavar=("BASE_URL", "TOKEN"), help=argparse.SUPPRESS)
+    parser.add_argument("--log-info", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_bot:
+        if args.log_info:  # the durability runs: each answer logged, the default flood guard
+            return run_bot(*args.run_bot, args.telegram_limits, "INFO", Settings().flood_messages)
         return run_bot(*args.run_bot, args.telegram_limits)
+    if args.durability:
+        figures = durability()
+        print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
+        return 0
     result = bench(args, Engine(load_content(ROOT)))
     if args.json:
         print(json.dumps(result))

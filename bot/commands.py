@@ -30,6 +30,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("numbers", "which_number", Route.INFO, "Which number to use: 999, 101 or anonymous"),
     Command("privacy", "privacy", Route.INFO, "What this bot keeps about you: nothing"),
     Command("help", "help", Route.INFO, "What I can help with"),
+    # In a private Telegram chat /forget also deletes the chat's messages (the Telegram front end does that part).
+    Command("forget", "forget_context", Route.INFO, "Delete this chat's messages and forget the conversation"),
 )
 BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
 # Deep links (t.me/<bot>?start=PAYLOAD) open a command's answer directly; "area_<area id>" opens that area's figures.
@@ -66,6 +68,8 @@ def answer_command(engine: Engine, state: ChatState, name: str, args: str = "") 
             return engine.reply_by_id(command.reply, command.route)
     if name == "area" and args:
         return engine.handle(state, args)
+    if name == "forget":
+        state.forget()
     command = BY_NAME.get(name)
     if command is None:
         return engine.reply_by_id("unknown_command")

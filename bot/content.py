@@ -29,6 +29,7 @@ ENGINE_REPLIES = frozenset(
 FRONTEND_REPLIES = frozenset(
     {"start", "privacy", "non_text", "unknown_command", "area_picker", "flood_notice", "error", "goodbye"}
     | {command.reply for command in COMMANDS}
+    | {"typing_fast", "forget_done", "forget_partial", "forget_group"}  # the Telegram front end (issue 9)
 )
 PLACEHOLDERS = frozenset({"emergency_line", "area", "figures", "sources", "areas_with_figures", "place", "asked"})
 FILES = {

@@ -57,10 +57,14 @@ class ChatState:
         """Forget the context if the last message was too long ago."""
         now = time.monotonic() if now is None else now
         if now - self.updated > self.ttl:
-            self.area = None
-            self.intent = None
-            self.recent.clear()
+            self.forget()
         self.updated = now
+
+    def forget(self) -> None:
+        """Forget everything about the conversation (/forget)."""
+        self.area = None
+        self.intent = None
+        self.recent.clear()
 
     def fragments(self, now: float, within: float) -> list[str]:
         """The texts of the recent messages sent within `within` seconds of `now`, oldest first."""

@@ -1,7 +1,7 @@
 """A local stand-in for the Telegram Bot API on 127.0.0.1, for end-to-end tests and benchmarks.
 
 The real Application talks to it over real HTTP (TELEGRAM_BASE_URL=standin.base_url): getMe, getUpdates with long
-polling and offsets, sendMessage, editMessageText, answerCallbackQuery, setMyCommands, deleteMessage, the webhook
+polling and offsets, sendMessage, editMessageText, answerCallbackQuery, setMyCommands, deleteMessage(s), the webhook
 methods and a few more, answering with the JSON shapes the Bot API documents. Tests inject what people do
 (messages, edits, button presses, locations, photos, stickers, voice notes, contacts, group messages), then wait
 for and inspect what the bot sent. Every call is recorded with its parameters and arrival time.
@@ -98,6 +98,8 @@ class BotApiStandIn:
         self.confirmed_offset = 0  # updates below this id are confirmed: Telegram would never hand them out again
         self.handed_out = 0  # the highest update id any getUpdates answer has carried
         self.polls = 0  # getUpdates calls received so far (the bot is polling once this is above 0)
+        self.deleted: dict[int, set[int]] = defaultdict(set)  # chat id -> message ids the bot deleted
+        self.sent_count = 0  # messages the bot sent, all chats together (cheap to poll at 20,000 chats)
         self._cond = threading.Condition()
         self._pending: deque[dict[str, Any]] = deque()
         self._sent: dict[int, list[dict[str, Any]]] = defaultdict(list)  # chat id -> messages the bot sent
@@ -153,12 +155,15 @@ class BotApiStandIn:
                 self._chats[chat_id] = _Chat(info)
             return self._chats[chat_id].info
 
-    def _message(self, chat_id: int, chat_type: str, user_id: int | None, **content: Any) -> dict[str, Any]:
+    def _message(
+        self, chat_id: int, chat_type: str, user_id: int | None, *, date: float | None = None, **content: Any
+    ) -> dict[str, Any]:
         chat = self.chat(chat_id, chat_type)
         with self._cond:
             message_id = next(self._chats[chat_id].next_message_id)
         sender = {"id": user_id or (chat_id if chat_id > 0 else 424242), "is_bot": False, "first_name": "Person"}
-        return {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": sender, **content}
+        sent = int(time.time() if date is None else date)
+        return {"message_id": message_id, "date": sent, "chat": chat, "from": sender, **content}
 
     def text(
         self,
@@ -169,15 +174,17 @@ class BotApiStandIn:
         user_id: int | None = None,
         reply_to: dict[str, Any] | None = None,
         entities: list[dict[str, Any]] | None = None,
+        date: float | None = None,
     ) -> int:
-        """A text message; entities for commands and @mentions are added as Telegram does. Returns the update id."""
+        """A text message; entities for commands and @mentions are added as Telegram does. Returns the update id.
+        `date` is when the person sent it (seconds since the epoch; now by default), as in a backlog."""
         content: dict[str, Any] = {"text": text}
         found = entities if entities is not None else _entities(text)
         if found:
             content["entities"] = found
         if reply_to is not None:
             content["reply_to_message"] = reply_to
-        return self.push({"message": self._message(chat_id, chat_type, user_id, **content)})
+        return self.push({"message": self._message(chat_id, chat_type, user_id, date=date, **content)})
 
     def edit(self, chat_id: int, message_id: int, text: str, *, chat_type: str = "private") -> int:
         """The person edited an earlier message."""
@@ -381,6 +388,7 @@ class BotApiStandIn:
             message["reply_to_message_id"] = params["reply_parameters"].get("message_id")
         with self._cond:
             self._sent[chat_id].append(message)
+            self.sent_count += 1
         return 200, message
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
@@ -425,7 +433,14 @@ class BotApiStandIn:
         if method == "getWebhookInfo":
             url = (self.webhook or {}).get("url") or ""
             return 200, {"url": url, "has_custom_certificate": False, "pending_update_count": len(self._pending)}
-        if method in ("deleteMessage", "sendChatAction", "editMessageReplyMarkup", "close", "logOut"):
+        if method in ("deleteMessage", "deleteMessages"):
+            ids = params.get("message_ids") if method == "deleteMessages" else [params.get("message_id")]
+            if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+                return 400, "Bad Request: message_ids must hold 1-100 message identifiers"
+            with self._cond:
+                self.deleted[int(params["chat_id"])].update(int(i) for i in ids)
+            return 200, True
+        if method in ("sendChatAction", "editMessageReplyMarkup", "close", "logOut"):
             return 200, True
         return 404, "Not Found: method not found"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterable
@@ -96,13 +97,32 @@ MESSAGES = [
 ]
 
 
+ANSWERED = re.compile(r"update (\d+) [\w_]+: intent=\S+ route=\w+(?:, read with \[([\d, ]*)\])?")
+
+
+def covered(lines: Iterable[str]) -> set[int]:
+    """Update ids the bot's log says it answered: "update N kind: intent=... route=..." is logged once the
+    reply was sent, with ", read with [a, b]" for the earlier messages of a burst that it answered together."""
+    ids: set[int] = set()
+    for line in lines:
+        for match in ANSWERED.finditer(line):
+            ids.add(int(match.group(1)))
+            ids.update(int(n) for n in (match.group(2) or "").replace(",", " ").split())
+    return ids
+
+
+def covered_in(records: list[logging.LogRecord]) -> set[int]:
+    return covered(record.getMessage() for record in records if record.name == ANSWER_LOGGER)
+
+
 async def settled(api: BotApiStandIn, app: Application, timeout: float = 5.0) -> None:
     """Wait until every injected update has been fetched, handled and its replies sent."""
     last = max(api.injected_at)
     fetched = lambda: api.confirmed_offset > last or getattr(app.updater, "_last_update_id", 0) > last  # noqa: E731
     await api.wait_for(fetched, timeout, "updates fetched")
     frontend = app.bot_data["frontend"]
-    await api.wait_for(lambda: app.update_queue.empty() and len(frontend.sender) == 0, timeout, "replies sent")
+    idle = lambda: app.update_queue.empty() and len(frontend.lines) == 0 and len(frontend.ledger) == 0  # noqa: E731
+    await api.wait_for(idle, timeout, "replies sent")
     await asyncio.sleep(0.05)
 
 

@@ -86,6 +86,9 @@ def test_the_readme_deploy_steps_start_the_bot(tmp_path: Path) -> None:
     assert "Traceback" not in err
     assert api.token not in err and "knife" not in err
     assert "answering on Telegram as @" in err  # BOT_LOG_LEVEL=INFO in .env.example
+    assert "Running on Telegram as @community_crime_test_bot (polling). Press Ctrl+C to stop." in err
+    # Docker's 10 s default is too short to send what was received: the README's docker run gives 30.
+    assert re.search(r"docker run [^\n]*--stop-timeout 30", DEPLOY)
 
 
 def test_ctrl_c_stops_cleanly_and_answers_every_update_it_fetched(tmp_path: Path) -> None:
@@ -214,6 +217,7 @@ def test_the_systemd_unit_runs_the_bot_as_its_own_user_and_restarts_it() -> None
         "WorkingDirectory=/opt/community-crime-bot",
         "ExecStart=/opt/community-crime-bot/.venv/bin/python -m bot",
         "Restart=on-failure",
+        "TimeoutStopSec=30",
         "RestartPreventExitStatus=2",
         "KillSignal=SIGTERM",
         "WantedBy=multi-user.target",

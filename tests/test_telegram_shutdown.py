@@ -20,7 +20,7 @@ from botapi_standin import BotApiStandIn
 from telegram_harness import Conversation, running_bot, start_bot_process, wait_for_exit
 
 from bot.engine import Engine
-from bot.frontends.telegram import MAX_IN_FLIGHT
+from bot.frontends.telegram_requests import MAX_IN_FLIGHT
 
 CHATS = range(101, 111)
 
@@ -98,7 +98,7 @@ async def test_replies_pending_at_the_stop_and_error_replies_started_during_it_a
             last = max(talk.updates)
             await api.wait_for(lambda: getattr(app.updater, "_last_update_id", 0) > last, 5, "the burst fetched")
             await api.wait_for(app.update_queue.empty, 5, "the burst handled")
-            pending = len(app.bot_data["frontend"].sender)
+            pending = len(app.bot_data["frontend"].lines)
         # running_bot has set the stop and waited for serve() to return
         assert pending and api.faults_left("sendMessage") == 0
         for chat in talk.sent:

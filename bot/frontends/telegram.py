@@ -4,10 +4,11 @@
 (tests drive it against a local stand-in for the Bot API); `run(settings, engine)` is `python -m bot` with a
 token: signals, one-line errors, exit codes. The handlers are in telegram_handlers.py.
 
-Stopping (SIGTERM, SIGINT) loses no update that Telegram was told we have: PTB confirms an update (the offset
-of the next getUpdates) only after putting it in the update queue, and the stop confirms what is in the queue,
-answers all of it and sends every reply before closing the connection. Updates fetched but not yet queued are
-not confirmed, so Telegram hands them out again at the next start. SIGHUP re-reads the content (see
+Updates are confirmed to Telegram only as fast as they are answered (telegram_polling.py), so a kill -9 loses
+at most ~1 s of replies. Stopping (SIGTERM, SIGINT) loses none: fetching stops, everything fetched is answered
+and every reply sent, then a last getUpdates confirms it all before the connection closes; that takes a few
+seconds (at most ~60 replies at Telegram's rate). A token revoked while running stops the bot the same way,
+and `run` exits with status 2 so that systemd or Docker notices. SIGHUP re-reads the content (see
 telegram_admin.py); the result goes to the log.
 """
 
@@ -17,113 +18,48 @@ import asyncio
 import contextlib
 import gc
 import itertools
-import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter
-from telegram.request import HTTPXRequest
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
 
+from bot.commands import COMMANDS as SHARED_COMMANDS
 from bot.config import Settings, api_base_urls, telegram_problems
 from bot.content import load_content
 from bot.engine import Engine
 from bot.frontends.telegram_handlers import TelegramFrontend
-from bot.frontends.telegram_state import FloodGuard
+from bot.frontends.telegram_logs import redact_library_logs
+from bot.frontends.telegram_polling import MAX_UNANSWERED, DurableUpdater, TokenRevoked
+from bot.frontends.telegram_requests import QuietRequest, RetryingRateLimiter
+from bot.frontends.telegram_state import FloodGuard, Ledger
 
 log = logging.getLogger("bot.frontends.telegram")
 
 # The menu Telegram shows next to the message box (set_my_commands at start-up).
-COMMANDS = (
-    BotCommand("start", "What this bot does, and the 999 line"),
-    BotCommand("report", "How to report something"),
-    BotCommand("area", "What the police published for an area"),
-    BotCommand("numbers", "Which number to use: 999, 101 or anonymous"),
-    BotCommand("privacy", "What this bot keeps about you: nothing"),
-    BotCommand("help", "What I can help with"),
-)
+COMMANDS = tuple(BotCommand(command.name, command.description) for command in SHARED_COMMANDS)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 POLL_TIMEOUT = 30.0  # seconds a getUpdates call may wait for news (long polling)
 # Pause after a getUpdates that brought something, so that under load each call brings several updates: each
 # call costs the bot ~1.5 ms of CPU, as much as the rest of an update. A message that arrives while the bot is
 # idle is not delayed (the long poll is waiting for it); under load a reply waits at most this much longer.
 POLL_INTERVAL = 0.01
-NETWORK_RETRIES = 3  # extra attempts for a call that failed on the network or with a 5xx
-# Bot API calls in flight at once (getUpdates aside). Telegram takes ~50-100 ms a call and accepts ~30 messages a
-# second from a bot, so 4 at once (40-80 calls a second) is enough. More only cost CPU: httpx's pool checks every
-# open connection for every request, and a burst to 100 chats fell from ~530 updates/s at 4 to ~350 at 8, ~300 at
-# 16 and ~145 with no cap (100 connections).
-MAX_IN_FLIGHT = 4
 STARTUP_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)  # waits between start-up attempts while Telegram is unreachable
-
-
-class MalformedResponse(NetworkError):
-    """Telegram's answer was not JSON: something on the way garbled or cut it. Retried like a network error."""
-
-
-class QuietRequest(HTTPXRequest):
-    """PTB's HTTPXRequest, except for an answer that is not JSON: PTB logs the whole answer at ERROR, and a
-    garbled getUpdates answer holds people's messages. Here it is a MalformedResponse, logged by type only."""
-
-    @staticmethod
-    def parse_json_payload(payload: bytes) -> dict[str, Any]:
-        try:
-            return json.loads(payload.decode("utf-8", "replace"))
-        except ValueError:
-            raise MalformedResponse("the answer from Telegram was not JSON") from None
-
-
-class RetryingRateLimiter(AIORateLimiter):
-    """PTB's AIORateLimiter (Telegram's flood limits; waits out a 429's retry_after and tries again) that also
-    retries network errors, 5xx answers and garbled answers, which neither it nor PTB retry by themselves, and
-    keeps at most `max_in_flight` calls open at once.
-
-    A refused call (429, 5xx) did nothing, so retrying it cannot repeat a message. A call whose answer was lost
-    (a timeout, a connection dropped after Telegram acted on it) cannot be told apart from one that never
-    arrived, so its retry can repeat a message: for this bot a repeated answer is better than none.
-    """
-
-    def __init__(
-        self,
-        *,
-        network_retries: int = NETWORK_RETRIES,
-        backoff: float = 0.5,
-        max_retries: int = 3,
-        max_in_flight: int = MAX_IN_FLIGHT,
-        **limits: Any,
-    ) -> None:
-        super().__init__(max_retries=max_retries, **limits)
-        self.network_retries = network_retries
-        self.backoff = backoff
-        self._slots = asyncio.Semaphore(max_in_flight)
-
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[override]
-        async def in_slot(*call_args: Any, **call_kwargs: Any) -> Any:
-            # Held for the HTTP call only, not while a retry waits.
-            async with self._slots:
-                return await callback(*call_args, **call_kwargs)
-
-        attempt = 0
-        while True:
-            try:
-                return await super().process_request(in_slot, args, kwargs, endpoint, data, rate_limit_args)
-            except NetworkError as exc:  # includes TimedOut and 5xx; BadRequest (400) is a subclass but final
-                if isinstance(exc, BadRequest) or attempt >= self.network_retries:
-                    raise
-                attempt += 1
-                wait = self.backoff * 2 ** (attempt - 1)
-                log.warning(
-                    "%s failed (%s); retry %d of %d", endpoint, type(exc).__name__, attempt, self.network_retries
-                )
-                await asyncio.sleep(wait)
+UPDATE_QUEUE_SIZE = 4 * MAX_UNANSWERED  # PTB's update queue, bounded: a webhook waits when it is full
 
 
 def build_application(
-    settings: Settings, engine: Engine, *, rate_limiter: BaseRateLimiter | None = None
+    settings: Settings,
+    engine: Engine,
+    *,
+    rate_limiter: BaseRateLimiter | None = None,
+    max_unanswered: int = MAX_UNANSWERED,
+    retry_waits: tuple[float, ...] | None = None,
 ) -> Application:
     """The Application with every handler registered; nothing registers itself at import."""
     builder = (
@@ -133,11 +69,16 @@ def build_application(
         # PTB's defaults (up to 256 connections for calls, 1 for getUpdates), with quiet handling of bad JSON.
         .request(QuietRequest())
         .get_updates_request(QuietRequest(connection_pool_size=1))
+        .update_queue(asyncio.Queue(maxsize=UPDATE_QUEUE_SIZE))
+        .updater(None)  # replaced below by one that confirms updates only as they are answered
     )
     if settings.telegram_base_url:
         base_url, base_file_url = api_base_urls(settings.telegram_base_url)
         builder = builder.base_url(base_url).base_file_url(base_file_url)
     app = builder.build()
+    ledger = Ledger()
+    waits = {"retry_waits": retry_waits} if retry_waits else {}
+    app.updater = DurableUpdater(app.bot, app.update_queue, ledger, max_unanswered=max_unanswered, **waits)
 
     def load_engine() -> Engine:
         return Engine(load_content(settings.content_root), context_ttl=settings.context_ttl)
@@ -147,6 +88,7 @@ def build_application(
         flood=FloodGuard(settings.flood_messages, settings.flood_seconds, settings.flood_pause),
         admins=settings.admin_user_ids,
         load_engine=load_engine,
+        ledger=ledger,
     )
     frontend.attach(app)
     app.bot_data["frontend"] = frontend
@@ -168,21 +110,26 @@ async def serve(
     *,
     ready: asyncio.Event | None = None,
     poll_timeout: float = POLL_TIMEOUT,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
     """Start, answer until `stop` is set, then stop cleanly: updates already received are answered and replies
-    already queued are sent before the connection closes. Raises InvalidToken when Telegram rejects the token.
+    already queued are sent before the connection closes. Raises InvalidToken when Telegram rejects the token
+    at start-up, TokenRevoked when it stops accepting it while running (after the same clean stop).
 
-    The order of the stop matters: the updater stops fetching and confirms what it queued; the application
-    handles the whole queue; the front end's sends (some started only during that) finish; only then does
-    the connection close."""
+    The order of the stop matters: fetching stops (a long poll in progress is abandoned: its updates were not
+    confirmed); the application handles the whole queue; every chat's line is answered; a last getUpdates
+    confirms all of it; only then does the connection close. Each step runs even if one before it failed."""
     if not await _initialize(app, stop):
         return
+    updater: DurableUpdater = app.updater
+    updater.on_revoked = stop.set
+    frontend = app.bot_data["frontend"]
     try:
         await register_commands(app)
         if settings.mode == "webhook":
-            await app.updater.start_webhook(**webhook_options(settings))
+            await updater.start_webhook(**webhook_options(settings))
         else:
-            await app.updater.start_polling(
+            await updater.start_polling(
                 poll_interval=POLL_INTERVAL,
                 timeout=poll_timeout,
                 allowed_updates=ALLOWED_UPDATES,
@@ -191,17 +138,23 @@ async def serve(
             )
         await app.start()
         log.info("answering on Telegram as @%s (%s)", app.bot.username, settings.mode)
+        if announce is not None:
+            announce(f"Running on Telegram as @{app.bot.username} ({settings.mode}). Press Ctrl+C to stop.")
         if ready is not None:
             ready.set()
         await stop.wait()
         log.info("stopping: answering what has been received, then closing")
     finally:
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.bot_data["frontend"].drain()
-        await app.shutdown()
+        for step in (updater.stop, app.stop, frontend.drain, updater.confirm, app.shutdown):
+            running = {updater.stop: updater.running, app.stop: app.running}.get(step, True)
+            if not running:
+                continue
+            try:
+                await step()
+            except Exception as exc:  # the next steps still answer what is left and close
+                log.error("stopping: %s failed (%s); going on with the stop", step.__name__, type(exc).__name__)
+    if updater.revoked:
+        raise TokenRevoked("Telegram stopped accepting the token while the bot was running")
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
@@ -238,23 +191,8 @@ async def _initialize(app: Application, stop: asyncio.Event) -> bool:
     return False
 
 
-class UnconfirmedAtStop(logging.Filter):
-    """PTB logs updates that a getUpdates brought back while it was stopping as CRITICAL ("Updater stopped
-    unexpectedly"). That is the design, not a failure: they were not confirmed, so Telegram hands them out
-    again at the next start. Said as such, at INFO."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not record.getMessage().startswith("Updater stopped unexpectedly"):
-            return True
-        if not log.isEnabledFor(logging.INFO):
-            return False
-        record.name, record.levelno, record.levelname = log.name, logging.INFO, "INFO"
-        record.msg, record.args = "updates that came in during the stop were left for the next start", None
-        return True
-
-
 def _polling_error(error: TelegramError) -> None:
-    # PTB retries getUpdates by itself; its default callback logs a traceback, this a line without the token.
+    # The getUpdates loop retries by itself, waiting longer each time; this says why, without the token.
     if isinstance(error, Conflict):
         log.error("another copy of this bot is running with the same token (409 Conflict): stop the other one")
     else:
@@ -273,7 +211,7 @@ def run(settings: Settings, engine: Engine, *, rate_limiter: BaseRateLimiter | N
         return 2
     app = build_application(settings, engine, rate_limiter=rate_limiter)
     frontend = app.bot_data["frontend"]
-    logging.getLogger("telegram.ext.Updater").addFilter(UnconfirmedAtStop())
+    redact_library_logs()  # on the root handlers that configure_logging set up
     # The engine and PTB are built and stay for the life of the process: freeze them out of the garbage
     # collector's sight, or each full collection walks them all and holds up every reply for ~30 ms.
     gc.collect()
@@ -301,10 +239,17 @@ def run(settings: Settings, engine: Engine, *, rate_limiter: BaseRateLimiter | N
         if hasattr(signal, "SIGHUP"):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signal.SIGHUP, on_hangup)
-        await serve(app, settings, stop)
+        await serve(app, settings, stop, announce=lambda line: print(line, file=sys.stderr, flush=True))
 
     try:
         asyncio.run(main())
+    except TokenRevoked:
+        print(
+            "Telegram stopped accepting TELEGRAM_BOT_TOKEN while the bot was running (401 Unauthorized): it was "
+            "revoked or replaced in BotFather. Put the new token in .env as TELEGRAM_BOT_TOKEN=... and start again",
+            file=sys.stderr,
+        )
+        return 2
     except InvalidToken:
         print(
             "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token from BotFather (/mybots, "

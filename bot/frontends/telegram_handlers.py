@@ -13,9 +13,17 @@ Decisions (README "Deploy" has the user-facing side):
   else gets no answer at all, as if the command did not exist, and it is not in the command menu. A reload
   swaps the engine between two updates and starts every conversation afresh: the remembered area or intent
   may not exist in the new content.
-- Every task the handlers start (sends, button acknowledgements, reloads) is tracked here, so that a stop can
-  wait for all of them: PTB's own tracking ignores tasks created once it has begun stopping, such as the
-  error reply for a send that failed during the stop.
+- Nothing is dropped. Handlers only decide whether an update is for the bot and queue it in its chat's line
+  (telegram_lines.py); the engine runs when the chat's turn comes, so a chat sending long messages quickly
+  costs the others nothing, and a bursting chat's waiting messages are read together and answered once (the
+  engine reads the whole for danger). Past the flood rate, judged by when each message was *sent*, the chat
+  is told once, after the answer, that fast messages are read together; never after a 999 answer.
+- Each update is settled in the Ledger once answered (or once it is clear it needs no answer): the poller
+  confirms updates to Telegram only as fast as that (telegram_polling.py).
+- /forget (private chats) deletes the person's and the bot's messages that this process has seen, as far as
+  the Bot API allows (48 hours), starts the conversation afresh, and says plainly what it could not delete.
+- Every task the handlers start (button acknowledgements, reloads) and every chat line is waited for at a
+  stop: PTB's own tracking ignores tasks created once it has begun stopping.
 """
 
 from __future__ import annotations
@@ -23,52 +31,48 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    ReplyParameters,
-    Update,
-)
+from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
+from bot.commands import COMMANDS, answer_command
 from bot.engine import Engine
 from bot.frontends.telegram_admin import Reloader, ReloadOutcome
 from bot.frontends.telegram_groups import addressed, names_bot, without_mention
+from bot.frontends.telegram_lines import ChatLines, Item
+from bot.frontends.telegram_polling import RetryBudgetSpent
+from bot.frontends.telegram_replies import Replies, acknowledge, describe
 from bot.frontends.telegram_state import (
     ButtonKeys,
     ChatStates,
     FloodGuard,
-    OrderedSender,
-    Verdict,
+    Ledger,
+    MessageLog,
     refreeze_memory,
-    split_text,
 )
-from bot.model import Button, ChatState, Reply, Route
+from bot.model import Reply, Route
 
 log = logging.getLogger("bot.frontends.telegram")
 
-# /command -> the reply it shows (and the route it stands for, for the logs)
-COMMAND_REPLIES: dict[str, tuple[str, Route]] = {
-    "help": ("help", Route.INFO),
-    "report": ("how_to_report", Route.REPORT_ONLINE),
-    "numbers": ("which_number", Route.INFO),
-    "privacy": ("privacy", Route.INFO),
-}
-# /start PAYLOAD (deep links t.me/<bot>?start=PAYLOAD) -> reply; "area_<area id>" opens that area's figures.
-START_PAYLOADS: dict[str, tuple[str, Route]] = {
-    **COMMAND_REPLIES,
-    "which_number": ("which_number", Route.INFO),
-    "area": ("area_picker", Route.INFO),
-}
-AREA_PAYLOAD = "area_"
+# The commands that only show a reply (bot/commands.py is the one table); /start, /area and /forget do more.
+PLAIN_COMMANDS = [command.name for command in COMMANDS if command.name not in ("start", "area", "forget")]
+# Errors after which the error reply would not help: the person blocked the bot, the token stopped working, or
+# Telegram kept answering 429 for longer than the rate limiter waits (another send would meet the same 429).
+NO_ERROR_REPLY = (Forbidden, InvalidToken, RetryAfter, RetryBudgetSpent)
 Context = ContextTypes.DEFAULT_TYPE
+Make = Callable[[], Reply]
 
 
 def choice_texts(engine: Engine) -> list[str]:
@@ -76,7 +80,7 @@ def choice_texts(engine: Engine) -> list[str]:
     return [b.text for spec in engine.content.replies.values() for b in spec.buttons if not b.url and "{" not in b.text]
 
 
-class TelegramFrontend:
+class TelegramFrontend(Replies):
     """The handlers, with the per-chat memory they share. `attach` registers them on an Application."""
 
     def __init__(
@@ -86,13 +90,18 @@ class TelegramFrontend:
         flood: FloodGuard,
         admins: frozenset[int] = frozenset(),
         load_engine: Callable[[], Engine] | None = None,
+        ledger: Ledger | None = None,
+        messages: MessageLog | None = None,
     ) -> None:
         self.flood = flood
         self.admins = admins
         self.keys = ButtonKeys()
         self.reloader = Reloader(load_engine) if load_engine else None
-        self.sender = OrderedSender(self.spawn)
+        self.ledger = ledger if ledger is not None else Ledger()
+        self.messages = messages if messages is not None else MessageLog()
+        self.lines = ChatLines(self._read, self.ledger.answered, self._failed)
         self.app: Application | None = None
+        self._claimed: set[int] = set()  # updates queued in a line, which settles them once answered
         self._tasks: set[asyncio.Task[None]] = set()
         self._use(engine)
 
@@ -105,9 +114,11 @@ class TelegramFrontend:
 
     def attach(self, app: Application) -> None:
         self.app = app
+        app.add_handler(TypeHandler(Update, self.on_arrival), group=-1)
         app.add_handler(CommandHandler("start", self.on_start))
         app.add_handler(CommandHandler("area", self.on_area))
-        app.add_handler(CommandHandler(list(COMMAND_REPLIES), self.on_command))
+        app.add_handler(CommandHandler(PLAIN_COMMANDS, self.on_command))
+        app.add_handler(CommandHandler("forget", self.on_forget))
         app.add_handler(CommandHandler("reload", self.on_reload))
         app.add_handler(MessageHandler(filters.COMMAND, self.on_unknown_command))
         # filters.UpdateType.MESSAGES: new and edited messages (see the module docstring).
@@ -115,6 +126,7 @@ class TelegramFrontend:
         app.add_handler(MessageHandler(filters.LOCATION & filters.UpdateType.MESSAGE, self.on_location))
         app.add_handler(MessageHandler(filters.ATTACHMENT & filters.UpdateType.MESSAGE, self.on_non_text))
         app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_handler(TypeHandler(Update, self.on_settle), group=1)
         app.add_error_handler(self.on_error)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None], update: object) -> asyncio.Task[None]:
@@ -132,9 +144,11 @@ class TelegramFrontend:
         return task
 
     async def drain(self) -> None:
-        """Wait until every task the handlers started has finished, including those started meanwhile."""
-        while pending := [task for task in self._tasks if not task.done()]:
-            await asyncio.wait(pending)
+        """Wait until every chat's line is empty and every task started here has finished."""
+        while [task for task in self._tasks if not task.done()] or len(self.lines):
+            await self.lines.drain()
+            if pending := [task for task in self._tasks if not task.done()]:
+                await asyncio.wait(pending)
 
     async def reload(self, source: str) -> ReloadOutcome | None:
         """Read and check the content again; switch to it only if it has no problem. None without a loader."""
@@ -151,35 +165,57 @@ class TelegramFrontend:
                 log.error("  %s", problem)
         return outcome
 
+    # ------------------------------------------------------------------ bookkeeping around every update
+    async def on_arrival(self, update: Update, context: Context) -> None:
+        """Before the handlers: remember the message id of a new message in a private chat, for /forget."""
+        message, chat = update.message, update.effective_chat
+        if message is not None and chat is not None and chat.type == ChatType.PRIVATE:
+            self.messages.add(chat.id, message.message_id)
+
+    async def on_settle(self, update: Update, context: Context) -> None:
+        """After the handlers: an update that nothing queued needs no answer, so it is settled now."""
+        if update.update_id in self._claimed:
+            self._claimed.discard(update.update_id)
+        else:
+            self.ledger.answered([update.update_id])
+
     # ------------------------------------------------------------------ handlers
     async def on_start(self, update: Update, context: Context) -> None:
         """/start, and deep links: /start report, /start numbers, /start area, /start area_<area id>."""
-        if not self._admit(update, context):
-            return
         payload = (context.args or [""])[0].lower()
-        reply = None
-        if payload.startswith(AREA_PAYLOAD):
-            reply = self.engine.handle_area(self._state(update), payload.removeprefix(AREA_PAYLOAD))
-        elif payload in START_PAYLOADS:
-            reply = self.engine.reply_by_id(*START_PAYLOADS[payload])
-        self._answer(update, context, reply or self.engine.reply_by_id("start"), "start")
+        chat = update.effective_chat.id
+
+        def make() -> Reply:
+            return answer_command(self.engine, self.states.get(chat), "start", payload)
+
+        self._queue(update, context, make, "start")
 
     async def on_command(self, update: Update, context: Context) -> None:
         """/help, /report, /numbers, /privacy."""
-        if not self._admit(update, context):
-            return
         name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
-        self._answer(update, context, self.engine.reply_by_id(*COMMAND_REPLIES[name]), "command")
+        chat = update.effective_chat.id
+        self._queue(update, context, lambda: answer_command(self.engine, self.states.get(chat), name), "command")
 
     async def on_area(self, update: Update, context: Context) -> None:
         """/area shows the area picker; /area PLACE answers for that place."""
-        if not self._admit(update, context):
+        place, chat = " ".join(context.args or []), update.effective_chat.id
+
+        def make() -> Reply:
+            if place:
+                return self.engine.handle(self.states.get(chat), place)
+            return self.engine.reply_by_id("area_picker")
+
+        self._queue(update, context, make, "command")
+
+    async def on_forget(self, update: Update, context: Context) -> None:
+        """/forget: delete this private chat's messages (the person's and the bot's) that can be deleted, and
+        forget the conversation; in a group, only the conversation (the bot cannot delete people's messages)."""
+        if not self._for_bot(update, context):
             return
-        if context.args:
-            reply = self.engine.handle(self._state(update), " ".join(context.args))
-        else:
-            reply = self.engine.reply_by_id("area_picker")
-        self._answer(update, context, reply, "command")
+        chat = update.effective_chat
+        self._count(update)
+        forget = lambda: self.forget(update, chat.id, chat.type == ChatType.PRIVATE)  # noqa: E731
+        self._put(chat.id, Item([update.update_id], update, act=forget))
 
     async def on_reload(self, update: Update, context: Context) -> None:
         """/reload from an admin in a private chat: read the content again and say how it went. Anyone else gets
@@ -193,7 +229,7 @@ class TelegramFrontend:
         async def reload_and_tell() -> None:
             outcome = await self.reload(f"/reload, update {update.update_id}")
             reply = Reply(Route.INFO, "reload", outcome.text)
-            self.sender.submit(chat.id, lambda: self.deliver(context, chat.id, reply, None), update)
+            self.lines.put(chat.id, Item([], update, act=lambda: self.deliver(chat.id, reply, None)))
 
         self.spawn(reload_and_tell(), update)
 
@@ -201,26 +237,24 @@ class TelegramFrontend:
         message = update.effective_message
         if message.chat.type != ChatType.PRIVATE and not names_bot(message, context.bot.username):
             return  # "/roll" in a group is probably for another bot
-        if self._admit(update, context):
-            self._answer(update, context, self.engine.reply_by_id("unknown_command"), "command")
+        self._queue(update, context, lambda: self.engine.reply_by_id("unknown_command"), "command")
 
     async def on_text(self, update: Update, context: Context) -> None:
-        """A message in the person's own words (or an edit of one) goes to the engine."""
+        """A message in the person's own words (or an edit of one): read when its chat's turn comes, together
+        with the chat's other waiting messages if it is bursting."""
         if not self._for_bot(update, context):
             return
-        text = without_mention(update.effective_message.text, context.bot.username)
-        reply = self.engine.handle(self._state(update), text)
-        # The flood guard never silences a 999 answer: someone in danger may well be typing fast.
-        if self._flood_allows(update, context) or reply.route is Route.CALL_999:
-            self._answer(update, context, reply, "edit" if update.edited_message else "text")
+        message = update.effective_message
+        text = without_mention(message.text, context.bot.username)
+        bursting = self._count(update)
+        extra = {"kind": "edit" if update.edited_message else "text", "message_id": message.message_id}
+        self._put(message.chat.id, Item([update.update_id], update, text=text, bursting=bursting, extra=extra))
 
     async def on_location(self, update: Update, context: Context) -> None:
         """A shared location (or venue) is answered with its area's figures and routes, or the honest answer."""
-        if not self._admit(update, context):
-            return
-        where = update.effective_message.location
-        reply = self.engine.handle_location(self._state(update), where.latitude, where.longitude)
-        self._answer(update, context, reply, "location")
+        where, chat = update.effective_message.location, update.effective_chat.id
+        make = lambda: self.engine.handle_location(self.states.get(chat), where.latitude, where.longitude)  # noqa: E731
+        self._queue(update, context, make, "location")
 
     async def on_non_text(self, update: Update, context: Context) -> None:
         """Photos, voice notes, videos, stickers, files, contacts: the bot reads text only.
@@ -228,58 +262,51 @@ class TelegramFrontend:
         A caption is read for danger ("he has a knife" under a photo gets the 999 reply); anything else in it
         waits for a text message, since a caption is usually about the picture ("look at this").
         """
-        if not self._for_bot(update, context):
-            return
-        caption = update.effective_message.caption
-        reply = (
-            self.engine.handle(self._state(update), without_mention(caption, context.bot.username)) if caption else None
-        )
-        if reply is not None and reply.route is Route.CALL_999:
-            self._flood_allows(update, context)  # counted, but never silenced
-            self._answer(update, context, reply, "caption")
-        elif self._flood_allows(update, context):
-            self._answer(update, context, self.engine.reply_by_id("non_text"), "non_text")
+        caption, chat = update.effective_message.caption, update.effective_chat.id
+        caption = without_mention(caption, context.bot.username) if caption else None
+
+        def make() -> Reply:
+            reply = self.engine.handle(self.states.get(chat), caption) if caption else None
+            return reply if reply is not None and reply.route is Route.CALL_999 else self.engine.reply_by_id("non_text")
+
+        self._queue(update, context, make, "caption" if caption else "non_text")
 
     async def on_button(self, update: Update, context: Context) -> None:
         """A choice button sends its text as the next message; the press is acknowledged first."""
         query = update.callback_query
         # Telegram shows a spinner on the button until the callback query is answered.
-        self.spawn(_acknowledge(query), update)
-        if query.message is None or not self._admit(update, context):
+        self.spawn(acknowledge(query), update)
+        if query.message is None:
             return
-        text = self.keys.text(query.data)
+        text, chat = self.keys.text(query.data), update.effective_chat.id
         if text is None:  # a button from an older version of the content
-            self._answer(update, context, self.engine.reply_by_id("start"), "old_button")
+            self._queue(update, context, lambda: self.engine.reply_by_id("start"), "old_button")
             return
-        self._answer(update, context, self.engine.handle(self._state(update), text), "button")
+        self._queue(update, context, lambda: self.engine.handle(self.states.get(chat), text), "button")
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the failure without anything the person wrote, and tell them, with the 999 line."""
         error = context.error
         if not isinstance(update, Update):
-            # Polling or start-up trouble: PTB retries it. The message of an InvalidToken holds the token.
-            log.warning("Telegram problem outside an update: %s; retrying", _describe(error))
+            # Start-up trouble: retried. The message of an InvalidToken holds the token.
+            log.warning("Telegram problem outside an update: %s; retrying", describe(error))
             return
-        log.error("update %s failed: %s", update.update_id, _describe(error))
+        log.error("update %s failed: %s", update.update_id, describe(error))
         chat = update.effective_chat
-        if chat is None or isinstance(error, Forbidden):  # Forbidden: the person blocked the bot
+        if chat is None or isinstance(error, NO_ERROR_REPLY):
             return
         reply = self.engine.reply_by_id("error")
 
         async def tell() -> None:
             try:
-                await self.deliver(context, chat.id, reply, None)
+                await self.deliver(chat.id, reply, None)
             except TelegramError as exc:
-                log.warning("update %s: the error reply failed too: %s", update.update_id, _describe(exc))
+                log.warning("update %s: the error reply failed too: %s", update.update_id, describe(exc))
 
         # Queued like any reply, so it comes after the answers already on their way to this chat.
-        self.sender.submit(chat.id, tell, update)
+        self.lines.put(chat.id, Item([], update, act=tell))
 
     # ------------------------------------------------------------------ shared steps
-    def _admit(self, update: Update, context: Context) -> bool:
-        """Whether to answer: the message is for the bot and the chat is not flooding it."""
-        return self._for_bot(update, context) and self._flood_allows(update, context)
-
     def _for_bot(self, update: Update, context: Context) -> bool:
         """A private chat, or a group message that addresses the bot."""
         chat = update.effective_chat
@@ -290,78 +317,31 @@ class TelegramFrontend:
             return False
         return True
 
-    def _flood_allows(self, update: Update, context: Context) -> bool:
-        """Counts the message against the chat's rate; past it, one notice, then quiet until it cools down."""
-        verdict = self.flood.check(update.effective_chat.id)
-        if verdict is Verdict.NOTICE:
-            self._answer(update, context, self.engine.reply_by_id("flood_notice"), "flood")
-        elif verdict is Verdict.QUIET:
-            log.info("update %s: not answered, chat is over the flood limit", update.update_id)
-        return verdict is Verdict.ANSWER
+    def _count(self, update: Update) -> bool:
+        """Count the update against its chat's rate (by the date the person sent it); whether it is bursting."""
+        message = update.effective_message
+        date = message.date.timestamp() if message is not None and update.callback_query is None else time.time()
+        return self.flood.bursting(update.effective_chat.id, date)
 
-    def _state(self, update: Update) -> ChatState:
-        return self.states.get(update.effective_chat.id)
-
-    def _answer(self, update: Update, context: Context, reply: Reply, kind: str) -> None:
-        """Log the facts (never the text) and queue the reply behind this chat's earlier replies."""
-        log.info("update %s %s: intent=%s route=%s", update.update_id, kind, reply.intent, reply.route)
+    def _queue(self, update: Update, context: Context, make: Make, kind: str) -> None:
+        """Queue an answer that is not a text reading: `make` builds the reply when the chat's turn comes."""
+        if not self._for_bot(update, context):
+            return
+        self._count(update)
         chat_id = update.effective_chat.id
         message = update.effective_message if update.callback_query is None else None
         quote = message.message_id if message and message.chat.type != ChatType.PRIVATE else None
-        received = time.perf_counter()
 
-        async def send() -> None:
-            await self.deliver(context, chat_id, reply, quote)
-            log.debug("update %s: reply sent in %.1f ms", update.update_id, (time.perf_counter() - received) * 1000)
+        async def act() -> None:
+            await self._send_logged(update, chat_id, make(), kind, quote)
 
-        self.sender.submit(chat_id, send, update)
+        self._put(chat_id, Item([update.update_id], update, act=act))
 
-    async def deliver(self, context: Context, chat_id: int, reply: Reply, quote: int | None) -> None:
-        """Send a reply, split to fit Telegram's limit; the buttons go under the last part."""
-        parts = split_text(reply.text)
-        for number, part in enumerate(parts, 1):
-            await context.bot.send_message(
-                chat_id,
-                part,
-                reply_markup=self.keyboard(reply.buttons) if number == len(parts) else None,
-                # In a group, quote the message being answered so everyone sees who the answer is for.
-                reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
-                if quote and number == 1
-                else None,
-            )
+    def _put(self, chat_id: int, item: Item) -> None:
+        """Queue an item that answers its updates: the line settles them, so on_settle leaves them alone. Nothing
+        can fail between the two steps, so an update is never left unsettled (which would stall fetching)."""
+        self._claimed.update(item.update_ids)
+        self.lines.put(chat_id, item)
 
-    def keyboard(self, buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
-        """Link buttons open the online forms; choice buttons carry a short key for their text."""
-        rows = [
-            [
-                InlineKeyboardButton(b.text, url=b.url)
-                if b.url
-                else InlineKeyboardButton(b.text, callback_data=self.keys.key(b.text))
-            ]
-            for b in buttons
-        ]
-        return InlineKeyboardMarkup(rows) if rows else None
-
-
-async def _acknowledge(query: CallbackQuery) -> None:
-    """Stop the button's spinner. A failure here is not the person's problem: their answer is sent regardless."""
-    try:
-        await query.answer()
-    except TelegramError as exc:  # most often "query is too old": a button pressed long after it was sent
-        log.info("callback query not acknowledged: %s", type(exc).__name__)
-
-
-def _describe(error: BaseException | None) -> str:
-    """An error's type and where it was raised, plus Telegram's description; never the text of a message."""
-    if error is None:
-        return "unknown error"
-    frames = traceback.extract_tb(error.__traceback__)[-3:]
-    where = " < ".join(f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}" for frame in reversed(frames))
-    detail = type(error).__name__
-    # Telegram's own descriptions ("Bad Request: chat not found") carry no user text; an InvalidToken carries
-    # the token and other exceptions may carry anything, so only the type is logged for those.
-    if isinstance(error, TelegramError) and not isinstance(error, InvalidToken):
-        detail += f" ({error.message})"
-        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-            detail += " [network]"
-    return f"{detail} at {where}" if where else detail
+    async def _failed(self, chat_id: int, item: Item, error: Exception) -> None:
+        await self.app.process_error(item.update, error)

@@ -1,5 +1,6 @@
 """Per-chat bookkeeping for the Telegram front end, free of PTB so it can be tested on its own: conversation
-states that expire, the flood guard, short keys for choice buttons, ordered sending and message splitting."""
+states that expire, the flood guard, the ledger of unanswered updates, message ids for /forget, short keys
+for choice buttons and message splitting."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ import asyncio
 import gc
 import hashlib
 import time
+from array import array
 from collections import OrderedDict, deque
-from collections.abc import Callable, Coroutine, Hashable, Iterable
-from enum import Enum
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
 
 from bot.model import ChatState
 
@@ -45,66 +45,137 @@ class ChatStates:
                 break
             del self._states[chat]
 
+    def forget(self, chat: Hashable) -> None:
+        """/forget: the chat starts afresh; its next message gets `new_state()`."""
+        self._states.pop(chat, None)
+
     def __len__(self) -> int:
         self._forget_expired(self._clock())
         return len(self._states)
 
 
-class Verdict(Enum):
-    ANSWER = "answer"
-    NOTICE = "notice"  # the first message over the limit: say once that the bot is pausing
-    QUIET = "quiet"  # further messages during the pause: no answer at all
-
-
 class FloodGuard:
-    """Per-chat sliding window: more than `messages` in `seconds` earns one notice, then `pause` seconds of quiet.
+    """Per-chat rate by each message's own `date` (when the person sent it), not by when the bot reads it.
 
-    Other chats are unaffected. Messages sent during the pause are not answered and not counted; when the pause
-    ends the window starts empty. `messages=0` switches the guard off.
+    A chat is *bursting* when more than `messages` of its messages were sent within `seconds`: its pending
+    messages are then read together and answered once (nothing is dropped), and it is told once per `pause`
+    seconds, after the answer, that the bot reads fast messages together. A backlog read after a restart keeps
+    its senders' dates, so ten messages a minute apart are ten ordinary messages. `messages=0` switches it off.
     """
+
+    def __init__(self, messages: int = 8, seconds: float = 10.0, pause: float = 60.0) -> None:
+        self.messages, self.seconds, self.pause = messages, seconds, pause
+        self._recent: dict[Hashable, deque[float]] = {}
+        self._told: dict[Hashable, float] = {}  # chat -> date of the last notice
+        self._checks = 0
+
+    def bursting(self, chat: Hashable, date: float) -> bool:
+        """Count a message sent at `date` (seconds since the epoch) and say whether the chat is over the rate."""
+        if self.messages <= 0:
+            return False
+        self._checks += 1
+        if self._checks % 1000 == 0:
+            self._forget_idle(date)
+        recent = self._recent.setdefault(chat, deque())
+        recent.append(date)
+        # Dates arrive in order, give or take a clock step; a window on the latest date is what counts.
+        while recent and date - recent[0] >= self.seconds:
+            recent.popleft()
+        return len(recent) > self.messages
+
+    def notice_due(self, chat: Hashable, date: float) -> bool:
+        """Whether to tell the chat, now, that its fast messages are read together: at most once a `pause`."""
+        told = self._told.get(chat)
+        if told is not None and date - told < self.pause:
+            return False
+        self._told[chat] = date
+        return True
+
+    def _forget_idle(self, now: float) -> None:
+        for chat in [c for c, dates in self._recent.items() if not dates or now - dates[-1] >= self.seconds]:
+            del self._recent[chat]
+        for chat in [c for c, told in self._told.items() if now - told >= self.pause]:
+            del self._told[chat]
+
+    def __len__(self) -> int:
+        return len(self._recent) + len(self._told)
+
+
+class Ledger:
+    """Update ids fetched from Telegram and not answered yet: the poller confirms updates to Telegram only
+    while at most a bounded number of them is waiting, so a kill -9 loses at most that many."""
+
+    def __init__(self) -> None:
+        self._waiting: set[int] = set()
+        self._changed = asyncio.Event()
+
+    def fetched(self, update_id: int) -> None:
+        self._waiting.add(update_id)
+
+    def answered(self, update_ids: Iterable[int]) -> None:
+        for update_id in update_ids:
+            self._waiting.discard(update_id)
+        self._changed.set()
+
+    async def wait_at_most(self, count: int) -> None:
+        """Return once no more than `count` updates are waiting for their answer."""
+        while len(self._waiting) > count:
+            self._changed.clear()
+            await self._changed.wait()
+
+    def __contains__(self, update_id: object) -> bool:
+        return update_id in self._waiting
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+
+class MessageLog:
+    """Recent message ids of private chats (the person's and the bot's), in memory only and only for /forget:
+    the Bot API lets a bot delete both within 48 hours. Bounded per chat and in chats (the least recently
+    active go first), 16 bytes a message: at the defaults at most ~16 MB."""
 
     def __init__(
         self,
-        messages: int = 8,
-        seconds: float = 10.0,
-        pause: float = 60.0,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        per_chat: int = 100,
+        chats: int = 10_000,
+        keep: float = 48 * 3600 - 300,  # a little inside Telegram's 48 hours, for clocks that differ
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.messages, self.seconds, self.pause = messages, seconds, pause
+        self.per_chat, self.chats, self.keep = per_chat, chats, keep
         self._clock = clock
-        self._recent: dict[Hashable, deque[float]] = {}
-        self._paused_until: dict[Hashable, float] = {}
-        self._checks = 0
+        self._ids: OrderedDict[Hashable, array[int]] = OrderedDict()  # id, time, id, time ...; oldest chat first
+        self._incomplete: set[Hashable] = set()  # chats that lost ids to the bound
 
-    def check(self, chat: Hashable) -> Verdict:
-        """Count one incoming message from `chat` and say whether to answer it."""
-        if self.messages <= 0:
-            return Verdict.ANSWER
+    def add(self, chat: Hashable, message_id: int) -> None:
+        ids = self._ids.pop(chat, None)
+        if ids is None:
+            ids = array("q")
+            while len(self._ids) >= self.chats:
+                dropped, _ = self._ids.popitem(last=False)
+                self._incomplete.discard(dropped)
+        if len(ids) >= 2 * self.per_chat:
+            del ids[:2]
+            self._incomplete.add(chat)
+        ids.extend((message_id, int(self._clock())))
+        self._ids[chat] = ids
+
+    def take(self, chat: Hashable) -> tuple[list[int], bool]:
+        """Forget the chat's ids; those still deletable, and whether others in the chat cannot be deleted
+        (older than 48 hours, dropped by the bound, or sent before this process started)."""
+        ids = self._ids.pop(chat, array("q"))
+        incomplete = chat in self._incomplete
+        self._incomplete.discard(chat)
         now = self._clock()
-        self._checks += 1
-        if self._checks % 1000 == 0:
-            self._forget_idle(now)
-        if chat in self._paused_until:
-            if now < self._paused_until[chat]:
-                return Verdict.QUIET
-            del self._paused_until[chat]
-            self._recent.pop(chat, None)
-        recent = self._recent.setdefault(chat, deque())
-        while recent and now - recent[0] >= self.seconds:
-            recent.popleft()
-        if len(recent) >= self.messages:
-            self._paused_until[chat] = now + self.pause
-            self._recent.pop(chat, None)
-            return Verdict.NOTICE
-        recent.append(now)
-        return Verdict.ANSWER
+        pairs = list(zip(ids[::2], ids[1::2], strict=True))
+        fresh = sorted(message_id for message_id, at in pairs if now - at < self.keep)
+        # Message ids in a private chat count up from 1: a gap before the first one known was sent earlier.
+        incomplete = incomplete or len(fresh) < len(pairs) or not fresh or fresh[0] > 1
+        return fresh, incomplete
 
-    def _forget_idle(self, now: float) -> None:
-        for chat in [c for c, times in self._recent.items() if not times or now - times[-1] >= self.seconds]:
-            del self._recent[chat]
-        for chat in [c for c, until in self._paused_until.items() if now >= until]:
-            del self._paused_until[chat]
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 class ButtonKeys:
@@ -127,38 +198,6 @@ class ButtonKeys:
     def text(self, key: str | None) -> str | None:
         """The button text for a key, or None for a key this process does not know (an old or foreign button)."""
         return self._texts.get(key or "")
-
-
-class OrderedSender:
-    """Sends for one chat run one after another, in the order they were submitted; chats do not wait for each
-    other, so a slow or rate-limited chat never holds up the rest. `drain()` waits for every send, including
-    those submitted while it waits (an error reply after a failed send), so a stop can finish them all."""
-
-    def __init__(self, spawn: Callable[[Coroutine[Any, Any, None], object], asyncio.Task[None]]) -> None:
-        self._spawn = spawn  # errors must reach the error handler with their update
-        self._tails: dict[Hashable, asyncio.Task[None]] = {}
-
-    def submit(self, chat: Hashable, send: Callable[[], Coroutine[Any, Any, None]], update: object) -> asyncio.Task:
-        previous = self._tails.get(chat)
-
-        async def after_previous() -> None:
-            if previous is not None and not previous.done():
-                # Wait for the earlier send without inheriting its failure: that one has been reported already.
-                await asyncio.wait([previous])
-            await send()
-
-        task = self._spawn(after_previous(), update)
-        self._tails[chat] = task
-        task.add_done_callback(lambda done: self._tails.pop(chat) if self._tails.get(chat) is done else None)
-        return task
-
-    async def drain(self) -> None:
-        """Wait until nothing is left to send. Each chat's last task finishes after all of that chat's others."""
-        while pending := [task for task in self._tails.values() if not task.done()]:
-            await asyncio.wait(pending)
-
-    def __len__(self) -> int:
-        return len(self._tails)
 
 
 def refreeze_memory() -> None:

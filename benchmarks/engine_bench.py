@@ -16,10 +16,12 @@ import argparse
 import gc
 import json
 import math
+import os
 import random
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -189,6 +191,13 @@ def scaled_root(scale: int, source: Path = ROOT, seed: int = 7) -> Path:
                     made += 1
         intent["examples"] = base + variants
     (tmp / "intents.yaml").write_text(yaml.safe_dump(intents, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # As a group would after editing the examples (python -m bot train); otherwise every start-up would refit it.
+    subprocess.run(
+        [sys.executable, "-m", "bot", "train"],
+        env={**os.environ, "BOT_CONTENT_ROOT": str(tmp)},
+        check=True,
+        capture_output=True,
+    )
     return tmp
 
 

@@ -40,7 +40,9 @@ TG_REPEATS = 3  # runs of each Telegram benchmark; the median is compared with i
 STARTUP_RUNS, BATCH = SCALES[1][1], SCALES[1][2]
 # A Telegram bot process also holds python-telegram-bot and httpx; classify with them imported stands in for it.
 WITH_PTB = "import sys, telegram.ext, httpx; from bot.__main__ import main; sys.exit(main(['classify']))"
-TARGETS = {"p99_ms": 1.0, "msgs_per_s": 5000, "startup_s": 0.5, "peak_mb": 80, "updates_per_s": 300, "tg_p99_ms": 50}
+# Issue 8's targets for the bot with its learned classifier (the rules-and-matcher bot before it had tighter ones:
+# p99 1 ms, 5,000 msgs/s, start-up 0.5 s, 80 MB).
+TARGETS = {"p99_ms": 5.0, "msgs_per_s": 1000, "startup_s": 1.5, "peak_mb": 150, "updates_per_s": 300, "tg_p99_ms": 50}
 
 
 def machine() -> dict[str, str]:
@@ -349,16 +351,16 @@ def report(
         "",
         "| figure | measured | target | |",
         "| --- | --- | --- | --- |",
-        f"| engine p99 per message (1x content) | {base['p99_ms']:.3f} ms | < 1 ms | "
+        f"| engine p99 per message (1x content) | {base['p99_ms']:.3f} ms | ≤ 5 ms | "
         f"{verdict(base['p99_ms'], TARGETS['p99_ms'], at_most=True)} |",
-        f"| engine throughput, one core (1x content) | {base['msgs_per_s']:,.0f} msgs/s | ≥ 5,000 msgs/s | "
+        f"| engine throughput, one core (1x content) | {base['msgs_per_s']:,.0f} msgs/s | ≥ 1,000 msgs/s | "
         f"{verdict(base['msgs_per_s'], TARGETS['msgs_per_s'], at_most=False)} |",
         f"| start-up of `python -m bot classify`, empty stdin (median of {STARTUP_RUNS}) | {base['startup_s']:.3f} s "
-        f"| < 0.5 s | {verdict(base['startup_s'], TARGETS['startup_s'], at_most=True)} |",
+        f"| ≤ 1.5 s | {verdict(base['startup_s'], TARGETS['startup_s'], at_most=True)} |",
         f"| peak memory of the whole bot: classify on {BATCH:,} messages with python-telegram-bot and httpx loaded "
-        f"| {base['peak_ptb_mb']:.1f} MB | < 80 MB | "
+        f"| {base['peak_ptb_mb']:.1f} MB | ≤ 150 MB | "
         f"{verdict(base['peak_ptb_mb'], TARGETS['peak_mb'], at_most=True)} |",
-        f"| peak memory, `python -m bot classify` alone on {BATCH:,} messages | {base['peak_mb']:.1f} MB | < 80 MB | "
+        f"| peak memory, `python -m bot classify` alone on {BATCH:,} messages | {base['peak_mb']:.1f} MB | ≤ 150 MB | "
         f"{verdict(base['peak_mb'], TARGETS['peak_mb'], at_most=True)} |",
     ]
     for runs in telegram_groups(tg):

@@ -5,42 +5,28 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from types import SimpleNamespace
 
 from bot.areas import AREA_PHRASES, AreaFinder, AreaHit, Figures
 from bot.content import Content
-from bot.matcher import MAX_UNKNOWN_SHARE, IntentIndex, Match, load_english_words, rank
+from bot.matcher import CONFIDENT, IntentIndex, Match, load_english_words, rank
 from bot.model import Button, ChatState, Reply, Route
-from bot.normalise import Normaliser, read_sentences
-from bot.safety import Assessment, SafetyRules, speaks_in_present
+from bot.normalise import Normaliser
+from bot.safety import Assessment
 from bot.schema import Area
 from bot.understand.classifier import HEAD_FILE, Classifier, load_or_fit
 from bot.understand.embeddings import Embedder
+from bot.understand.reading import MATCH_CHARS, UNSURE_EMERGENCY_P, Reader, Reading, capped
 
 log = logging.getLogger(__name__)
 
-# Telegram caps a message at 4,096 characters, but the console and classify take any length: text is cut before
-# anything reads it, so every step after is bounded. The safety rules (linear in the text) read all that is kept;
-# the matcher and the classifier read the first MATCH_CHARS of it.
-MAX_CHARS = 32_768
-TAIL_CHARS = 8_192  # of a longer text, the last this many characters are kept too
-MATCH_CHARS = 4_096
-CONFIDENT = 18.0  # below this best matcher score the matcher is unsure of the intent
 MARGIN = 2.0  # two intents with different routes closer than this are too close to call
 EMERGENCY_MIN = 30.0  # a matched emergency at or above this sounds urgent even when the rules call it calm
 CALM_EVIDENCE = 1000.0  # taken off the emergency score when the rules say the message is calm
 PLACE_EVIDENCE = 10.0  # added to the area-figures score when the message names a place
 TOPIC_EVIDENCE = 15.0  # and again when it also names something the place's figures count ("cash", "prison")
 PLACE_ONLY_WORDS = 3  # "bletchley", "what about mk": a place and little else asks for its figures
-# The classifier's probability that a message is one of the 999 intents, above which the reply leads with 999
-# unless the message says plainly that it is over. 0.5 is where the classifier says "more likely than not"; on the
-# project's own held-out set it kept recall at its best while sending the fewest other messages to 999.
-EMERGENCY_P = 0.5
-# A lower probability of danger that still counts as a sign of it: when the bot cannot tell what a message means,
-# it leads with 999; a long message with it is also read part by part; and the matcher's emergency needs it.
-# Being unsure is no reason to hold the 999 line back.
-UNSURE_EMERGENCY_P = 0.25
 # The classifier's top probability above which it decides a message the matcher is unsure of (0.4 and 0.5 tied on
 # the dev set; 0.4 answered more of held-out set A instead of asking).
 CLASSIFIER_CONFIDENT = 0.4
@@ -49,7 +35,6 @@ CLASSIFIER_CONFIDENT = 0.4
 # (0.946 -> 0.973, 0.882 -> 0.941): the matcher, tuned on the dev set's wording, picks the wrong service for new
 # wording ("my sisters boyfriend pushes her around" -> help) more often than the classifier does.
 OVERRULE_P = 0.5
-MAX_PARTS = 16  # of a long message, the parts the classifier also reads one by one
 FRAGMENT_SECONDS = 30.0  # messages this close together are read together for danger
 FRAGMENTS_KEPT = 6  # at most this many earlier messages
 
@@ -57,44 +42,6 @@ FRAGMENTS_KEPT = 6  # at most this many earlier messages
 # A message that is a piece of what came before: it was not understood alone, or it speaks of someone already
 # mentioned ("i dont know him"). "which number do i use" after a 999 answer is a question of its own.
 _REFERS_BACK = re.compile(r"\b(him|her|he|hes|she|shes|they|theyre|them|his|it|its|there)\b")
-
-
-def _capped(text: str) -> str:
-    """At most MAX_CHARS: the start and the end of a longer text, where "...and now hes at the door" would be."""
-    if len(text) <= MAX_CHARS:
-        return text
-    return text[: MAX_CHARS - TAIL_CHARS] + "\n" + text[-TAIL_CHARS:]
-
-
-@dataclass(slots=True)
-class Reading:
-    """What the rules and the classifier saw in one text, and what decided the route (for `--explain`)."""
-
-    normalised: str
-    assessment: Assessment
-    probabilities: dict[str, float]
-    p999: float
-    emergency_intent: str | None
-    emergency: bool
-    decided_by: str
-    hit: AreaHit | None = None
-    scores: dict[str, float] = field(default_factory=dict)
-
-    def explain(self, reply: Reply) -> dict[str, object]:
-        top = sorted(self.probabilities.items(), key=lambda kv: -kv[1])[:3]
-        a = self.assessment
-        return {
-            "rule": a.cue,
-            "rule_intent": a.intent,
-            "calm": a.calm,
-            "negated": a.negated,
-            "now": a.now,
-            "urgent": a.urgent,
-            "question": a.hypothetical,
-            "p_999": round(self.p999, 3),
-            "classifier": [[intent, round(p, 3)] for intent, p in top],
-            "decided_by": self.decided_by or reply.intent,
-        }
 
 
 class Engine:
@@ -105,14 +52,13 @@ class Engine:
         self.content = content
         self.context_ttl = context_ttl
         self.normalise = Normaliser(content.spelling)
-        self.safety = SafetyRules(content.safety, self.normalise)
         self.index = IntentIndex(content.intents, self.normalise, load_english_words())
         examples = [(intent.id, intent.examples) for intent in content.intents]
         embedder = Embedder()
         head, self.head_fresh = load_or_fit(content.root / HEAD_FILE, examples, embedder, self.normalise)
-        self.classifier = Classifier(embedder, head)
-        self.emergency_intents = tuple(i.id for i in content.intents if i.route is Route.CALL_999)
         self.areas = AreaFinder(content.areas, self.index.vocabulary, self.index.english)
+        self.reader = Reader(content, self.normalise, self.index, self.areas, Classifier(embedder, head))
+        self.emergency_intents = self.reader.emergency_intents
         self.figures = Figures(content.figures)
         self.intents = {intent.id: intent for intent in content.intents}
         self.stats_intent = next((i.id for i in content.intents if i.route is Route.AREA_STATS), None)
@@ -144,9 +90,9 @@ class Engine:
         """Answer one message in a conversation, updating the conversation's short-lived context."""
         now = time.monotonic()
         state.expire(now)
-        text = _capped(text or "")
+        text = capped(text or "")
         earlier = state.fragments(now, FRAGMENT_SECONDS)
-        reading = self._read(text)
+        reading = self.reader.read(text)
         reply = self._decide(state, reading)
         if (
             reply.route is not Route.CALL_999
@@ -155,7 +101,7 @@ class Engine:
             and (reply.route is Route.CLARIFY or _REFERS_BACK.search(reading.normalised))
         ):
             # "theres a man" / "in my kitchen": the pieces together may show danger that no piece shows alone.
-            together = self._read(" ".join([*earlier, text]))
+            together = self.reader.read(" ".join([*earlier, text]))
             if together.emergency:
                 reading, reply = together, self._emergency_reply(state, together)
         if reading.normalised:
@@ -165,74 +111,13 @@ class Engine:
             reply = replace(reply, why=reading.explain(reply))
         return reply
 
-    def _read(self, text: str) -> Reading:
-        """What the rules, the matcher and the classifier see in a text; decides whether it is an emergency."""
-        sentences = read_sentences(text, self.normalise)
-        normalised = " ".join(piece for sentence in sentences for piece in sentence)
-        assessment = self.safety.assess_sentences(sentences)
-        if not any(ch.isalpha() for ch in normalised):
-            return Reading(normalised, assessment, {}, 0.0, None, emergency=False, decided_by="empty")
-        head = normalised[:MATCH_CHARS]
-        hit = self.areas.find(head)
-        # The place itself says nothing about what the person wants ("fight in bletchley" is no figures question
-        # because examples of figures questions name bletchley); it counts later, as evidence for area figures.
-        scores = self.index.scores(hit.remove_from(head) if hit else head)
-        matched = rank(scores)
-        probabilities = self.classifier.probabilities(head)
-        p999 = sum(probabilities.get(i, 0.0) for i in self.emergency_intents)
-        words = head.split()
-        if self.index.known_share(words) < 1 - MAX_UNKNOWN_SHARE:
-            # Mostly unknown words (keyboard mashing, another language): the classifier's guess means nothing, so
-            # only the rules may call it an emergency.
-            p999 = 0.0
-        reading = Reading(normalised, assessment, probabilities, p999, None, False, "", hit=hit, scores=scores)
-        # Which 999 reply fits: the rule's kind, else the matcher's when it matched a 999 intent, else the
-        # classifier's most likely 999 intent.
-        if matched and matched.intent in self.emergency_intents and matched.score >= CONFIDENT:
-            reading.emergency_intent = matched.intent
-        else:
-            reading.emergency_intent = max(self.emergency_intents, key=lambda i: probabilities.get(i, 0.0))
-        if assessment.danger:
-            reading.emergency_intent, reading.emergency, reading.decided_by = assessment.intent, True, "rule"
-            return reading
-        # The classifier's vote for 999 stands unless the message says plainly that it is over, negated or only a
-        # question; a self-harm vote stands even then ("ive felt like this for years" is no reason to wait).
-        never_calm = reading.emergency_intent in self.content.safety.never_calm and not assessment.hypothetical
-        bar = EMERGENCY_P
-        if p999 >= bar and (not assessment.plainly_calm or never_calm):
-            reading.emergency, reading.decided_by = True, "classifier"
-        elif (
-            p999 >= UNSURE_EMERGENCY_P
-            and not assessment.negated
-            and not assessment.hypothetical
-            and self._danger_in_a_calm_free_part(sentences, bar)
-        ):
-            # "a gang are kicking a lad outside, it happened last year too": the past is in another part; and in a
-            # long message the danger in one part can be drowned out by the rest ("hi all ... theres a man ...").
-            reading.emergency, reading.decided_by = True, "classifier, on one part"
-        return reading
-
-    def _danger_in_a_calm_free_part(self, sentences: list[list[str]], bar: float) -> bool:
-        """Whether a comma-separated part in the present, with no calm cue of its own, reads as an emergency."""
-        parts = [piece for sentence in sentences for piece in sentence]
-        if len(parts) < 2:
-            return False
-        for part in parts[:MAX_PARTS]:
-            seen = self.safety.assess(part)
-            if seen.calm or seen.hypothetical or not (seen.now or speaks_in_present(part)):
-                continue
-            probabilities = self.classifier.probabilities(part)
-            if sum(probabilities.get(i, 0.0) for i in self.emergency_intents) >= bar:
-                return True
-        return False
-
     def _decide(self, state: ChatState, reading: Reading) -> Reply:
         if reading.emergency:
             return self._emergency_reply(state, reading)
         if not reading.normalised or not any(ch.isalpha() for ch in reading.normalised):
             return self._reply("empty", Route.CLARIFY, "empty_message")
         assessment, hit, scores = reading.assessment, reading.hit, reading.scores
-        normalised = reading.normalised[:MATCH_CHARS]
+        normalised = reading.head
         danger_intent = self.content.safety.danger_intent
         calm = assessment.calm or assessment.negated or assessment.hypothetical
         evidence = self._area_evidence(hit, normalised)
@@ -273,9 +158,8 @@ class Engine:
     def _intent_of(self, reading: Reading, match: Match | None) -> str | None:
         """The matcher's emergency when it is sure; else the classifier's intent when it is sure; else the matcher's
         when it is sure; else the classifier's when it leans one way; None when neither can tell."""
-        words = reading.normalised[:MATCH_CHARS].split()
         # One word ("hmm") or mostly unknown words (keyboard mashing) is no sentence to guess an intent from.
-        readable = len(words) >= 2 and self.index.known_share(words) >= 1 - MAX_UNKNOWN_SHARE
+        readable = self.reader.readable(reading.head.split())
         # The matcher's emergency stands when the classifier sees at least some sign of one too: the matcher
         # alone reads words, and "im not going to hurt myself, i just feel low" shares them with self-harm.
         matched_999 = match is not None and match.intent in self.emergency_intents

@@ -83,6 +83,7 @@ STOPWORDS = frozenset(
         "thats",
     ]
 )
+CONFIDENT = 18.0  # below this best score the matcher is unsure of the intent
 CORRECTION_CUTOFF = 80.0  # rapidfuzz ratio for an unknown word to be read as a known one
 CORRECTION_MIN_LENGTH = 4  # shorter unknown words are left alone: too many near neighbours
 MAX_UNKNOWN_WORDS = 3  # a message may always have this many misspelt words corrected...

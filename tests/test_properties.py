@@ -245,7 +245,17 @@ def test_reporting_replies_end_with_the_emergency_line(engine: Engine, data: st.
 
 def _containers(engine: Engine) -> Iterator[tuple[str, object]]:
     """The engine's shared objects and their containers, to see that handling a message grows none of them."""
-    for owner in (engine, engine.index, engine.areas, engine.figures, engine.safety, engine.normalise):
+    reader = engine.reader
+    for owner in (
+        engine,
+        reader,
+        reader.safety,
+        reader.classifier,
+        engine.index,
+        engine.areas,
+        engine.figures,
+        engine.normalise,
+    ):
         for name, value in getattr(owner, "__dict__", {}).items():
             if isinstance(value, dict | list | set | frozenset | tuple):
                 yield f"{type(owner).__name__}.{name}", value

@@ -10,7 +10,7 @@ from bot.safety import Assessment
 
 @pytest.fixture(scope="module")
 def assess(engine: Engine):
-    return engine.safety.assess
+    return engine.reader.safety.assess
 
 
 DANGER_NOW = [
@@ -149,4 +149,4 @@ def test_long_message_with_danger_at_the_end(assess) -> None:
     ["is it against the law to carry a penknife", "what should i do if i see someone carrying a knife"],
 )
 def test_a_question_about_weapons_in_general_is_not_danger_now(engine: Engine, text: str) -> None:
-    assert not engine.safety.assess(text).danger, text
+    assert not engine.reader.safety.assess(text).danger, text

@@ -77,7 +77,10 @@ def timings(call, texts: list[str], repeats: int = 3) -> dict[str, float]:
 # The bot runs in the project's own environment (no torch), the baseline in this one. Each child prints its own
 # peak resident memory last, on stderr.
 BOT_PYTHON = ROOT / ".venv" / "bin" / "python"
-PEAK = "import resource, sys; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent (this process, with torch loaded) into a child.
+PEAK = (
+    "import sys, re; print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1), file=sys.stderr)"
+)
 
 
 def child_peak(python: Path | str, code: str, stdin: str, *argv: str) -> tuple[float, float]:

@@ -137,7 +137,8 @@ class Engine:
             safety = self.content.safety
             past = self.intents[safety.calm_intents.get(reading.emergency_intent or "", safety.calm_intent)]
             return self._remember(state, self._reply(past.id, past.route, past.reply))
-        if self._wants_figures(state, normalised, match, hit):
+        likely = reading.probabilities.get(self.stats_intent or "", 0.0)
+        if self._wants_figures(state, normalised, match, hit, likely, reading.p999 >= UNSURE_EMERGENCY_P):
             return self._remember(state, self._area_reply(hit, state, normalised))
         intent_id = self._intent_of(reading, match)
         if intent_id is None:
@@ -236,10 +237,22 @@ class Engine:
         topical = self.figures.topics_in(normalised, hit.area.id) or self.figures.asked(normalised)
         return {self.stats_intent: PLACE_EVIDENCE + (TOPIC_EVIDENCE if topical else 0.0)}
 
-    def _wants_figures(self, state: ChatState, normalised: str, match: Match | None, hit: AreaHit | None) -> bool:
+    def _wants_figures(
+        self,
+        state: ChatState,
+        normalised: str,
+        match: Match | None,
+        hit: AreaHit | None,
+        likely: float = 0.0,
+        danger: bool = False,
+    ) -> bool:
+        """Whether to answer with an area's figures; `likely` is the classifier's P(area figures), `danger` whether
+        it sees some sign of an emergency ("massive fight in wolverton" is no figures question)."""
         if self.stats_intent is None:
             return False
         if match and match.intent == self.stats_intent and match.score >= CONFIDENT:
+            return True
+        if hit and likely >= OVERRULE_P and not danger:  # a place, and the classifier sure it asks for figures
             return True
         few_words = len(normalised.split()) <= PLACE_ONLY_WORDS + len(hit.place.split()) if hit else False
         if hit and few_words and (match is None or match.score < CONFIDENT * 1.5 or state.intent == self.stats_intent):

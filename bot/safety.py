@@ -154,6 +154,12 @@ class SafetyRules:
         before = " ".join(kept)
         return self._search(self._negation, before) and not self._search(self._breakers, before)
 
+    def only_says_it_is_calm(self, piece: str) -> bool:
+        """Whether a piece of a message says nothing but that it is over or not urgent ("nobody is in danger")."""
+        if self._over is None or not self._over.search(piece):
+            return False
+        return len(self._over.sub(" ", piece).split()) < 2
+
     @staticmethod
     def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
         return bool(pattern and pattern.search(text))

@@ -118,6 +118,15 @@ class Reader:
         # Mostly unknown words (keyboard mashing, another language): the classifier's guess means nothing, so only
         # the rules may call it an emergency.
         p999 = self.p999(probabilities) if self.index.known_share(head.split()) >= 1 - MAX_UNKNOWN_SHARE else 0.0
+        # Which service: a part that only says it is not urgent ("nobody is in danger, ...") says nothing about
+        # that (the rules have read it), and it can pull the classifier towards an intent of its own.
+        pieces = [piece for sentence in sentences for piece in sentence]
+        service = [piece for piece in pieces if not self.safety.only_says_it_is_calm(piece)]
+        if service and len(service) < len(pieces):
+            probabilities = {
+                **self.classifier.probabilities(" ".join(service)[:MATCH_CHARS]),
+                **{i: probabilities[i] for i in self.emergency_intents},
+            }
         reading = Reading(normalised, assessment, probabilities, p999, None, False, "", hit=hit, scores=scores)
         # Which 999 reply fits: the rule's kind, else the matcher's when it matched a 999 intent, else the
         # classifier's most likely 999 intent.

@@ -25,7 +25,8 @@ SETS = {
     "dev (tuned on)": ROOT.parent / "shared" / "eval" / "dev.jsonl",
     "held-out A (looked at)": ROOT / "eval" / "heldout_a.jsonl",
     "held-out B (numbers only)": ROOT / "eval" / "heldout_b.jsonl",
-    "held-out C": ROOT / "eval" / "heldout_c.jsonl",
+    "held-out C (looked at after its first run)": ROOT / "eval" / "heldout_c.jsonl",
+    "held-out D (numbers only)": ROOT / "eval" / "heldout_d.jsonl",
 }
 BASELINE_CHILD = r"""
 import sys, time, json

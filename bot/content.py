@@ -27,7 +27,7 @@ ENGINE_REPLIES = frozenset(
 )
 # Replies the front ends ask for by name (commands, non-text messages, errors).
 FRONTEND_REPLIES = frozenset(
-    {"start", "privacy", "non_text", "unknown_command", "area_picker", "flood_notice", "error", "goodbye"}
+    {"start", "privacy", "non_text", "unknown_command", "area_picker", "error", "goodbye"}
     | {command.reply for command in COMMANDS}
     | {"typing_fast", "forget_done", "forget_partial", "forget_group"}  # the Telegram front end (issue 9)
 )

@@ -88,7 +88,7 @@ def fit(vectors: np.ndarray, targets: np.ndarray, labels: tuple[str, ...], finge
     onehot = np.zeros((samples, classes), dtype=np.float32)
     onehot[np.arange(samples), targets] = 1.0
     counts = np.bincount(targets, minlength=classes).astype(np.float32)
-    weight = (1.0 / np.maximum(counts, 1.0))[targets] * (samples / classes)  # balanced: every intent counts alike
+    weight = (1.0 / np.maximum(counts, 1.0))[targets]  # balanced: every intent counts alike, whatever its size
     weight = (weight / weight.sum())[:, None].astype(np.float32)
     w = np.zeros((classes, dims), dtype=np.float32)
     b = np.zeros(classes, dtype=np.float32)
@@ -118,9 +118,6 @@ class Classifier:
     def probabilities(self, text: str) -> dict[str, float]:
         row = self.head.probabilities(self.embedder.encode([text]))[0]
         return dict(zip(self.head.labels, row.tolist(), strict=True))
-
-    def top(self, text: str, *, top: int = 3) -> list[tuple[str, float]]:
-        return sorted(self.probabilities(text).items(), key=lambda kv: -kv[1])[:top]
 
 
 def training_data(intents: Sequence[tuple[str, Sequence[str]]]) -> tuple[list[str], np.ndarray, tuple[str, ...]]:

@@ -94,9 +94,13 @@ class Reader:
         self.classifier = classifier
         self.emergency_intents = tuple(i.id for i in content.intents if i.route is Route.CALL_999)
 
+    def mostly_known(self, words: list[str]) -> bool:
+        """Mostly words of the examples or real English, not keyboard mashing or another language."""
+        return self.index.known_share(words) >= 1 - MAX_UNKNOWN_SHARE
+
     def readable(self, words: list[str]) -> bool:
         """Two words or more, mostly real ones: a sentence the classifier's guess can be trusted on."""
-        return len(words) >= 2 and self.index.known_share(words) >= 1 - MAX_UNKNOWN_SHARE
+        return len(words) >= 2 and self.mostly_known(words)
 
     def p999(self, probabilities: dict[str, float]) -> float:
         return sum(probabilities.get(i, 0.0) for i in self.emergency_intents)
@@ -104,7 +108,8 @@ class Reader:
     def read(self, text: str) -> Reading:
         """What the rules, the matcher and the classifier see in a text; whether it is an emergency, and which."""
         sentences = read_sentences(text, self.normalise)
-        normalised = " ".join(piece for sentence in sentences for piece in sentence)
+        pieces = [piece for sentence in sentences for piece in sentence]
+        normalised = " ".join(pieces)
         assessment = self.safety.assess_sentences(sentences)
         if not any(ch.isalpha() for ch in normalised):
             return Reading(normalised, assessment, {}, 0.0, None, emergency=False, decided_by="empty")
@@ -117,10 +122,9 @@ class Reader:
         probabilities = self.classifier.probabilities(head)
         # Mostly unknown words (keyboard mashing, another language): the classifier's guess means nothing, so only
         # the rules may call it an emergency.
-        p999 = self.p999(probabilities) if self.index.known_share(head.split()) >= 1 - MAX_UNKNOWN_SHARE else 0.0
+        p999 = self.p999(probabilities) if self.mostly_known(head.split()) else 0.0
         # Which service: a part that only says it is not urgent ("nobody is in danger, ...") says nothing about
         # that (the rules have read it), and it can pull the classifier towards an intent of its own.
-        pieces = [piece for sentence in sentences for piece in sentence]
         service = [piece for piece in pieces if not self.safety.only_says_it_is_calm(piece)]
         if service and len(service) < len(pieces):
             probabilities = {
@@ -146,20 +150,20 @@ class Reader:
             p999 >= UNSURE_EMERGENCY_P
             and not assessment.negated
             and not assessment.hypothetical
-            and self._danger_in_a_calm_free_part(sentences)
+            and self._danger_in_a_calm_free_part(pieces)
         ):
             # "a gang are kicking a lad outside, it happened last year too": the past is in another part; and in a
             # long message the danger in one part can be drowned out by the rest ("hi all ... theres a man ...").
             reading.emergency, reading.decided_by = True, "classifier, on one part"
         return reading
 
-    def _danger_in_a_calm_free_part(self, sentences: list[list[str]]) -> bool:
-        """Whether a comma-separated part in the present, with no calm cue of its own, reads as an emergency."""
-        parts = [piece for sentence in sentences for piece in sentence]
+    def _danger_in_a_calm_free_part(self, parts: list[str]) -> bool:
+        """Whether a normalised comma-separated part in the present, with no calm cue of its own, reads as an
+        emergency by itself."""
         if len(parts) < 2:
             return False
         for part in parts[:MAX_PARTS]:
-            seen = self.safety.assess(part)
+            seen = self.safety.assess_sentences([[part]])
             if seen.calm or seen.hypothetical or not (seen.now or speaks_in_present(part)):
                 continue
             if self.p999(self.classifier.probabilities(part)) >= EMERGENCY_P:
